@@ -1,0 +1,340 @@
+package org.uringfuse.ring.loop;
+
+import static org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE;
+import static org.uringfuse.ring.abi.IoUringConstants.IORING_ENTER_GETEVENTS;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.Ring;
+import org.uringfuse.ring.abi.KernelTimespec;
+import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.op.AsyncCancel;
+import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.op.SqePrep;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * The io_uring {@link EventLoop}: one ring, one owner thread, one {@code io_uring_enter} per
+ * iteration for everything (fd polls, timers, wake-ups, file and socket I/O, FUSE commands).
+ *
+ * <p>Threads: the owner thread (the one that constructed the loop, as SINGLE_ISSUER requires) is the
+ * only one touching the ring, the handler table, the ready queue and the timespec pool. Other threads
+ * enqueue tasks and write the wake-up eventfd, which the ring itself reads with an
+ * {@code IORING_OP_READ} that is re-armed after every completion.
+ *
+ * <p>Completions are reaped into the ready queue first and dispatched afterwards: handlers may
+ * submit, and a full SQ may force a reap in the middle of a dispatch.
+ */
+public final class UringEventLoop extends AbstractEventLoop {
+  private static final int TIMESPEC_POOL = 64;
+  private static final long MAX_IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Ring ring;
+  private final Arena arena = Arena.ofShared();
+
+  // Ready queue of reaped CQEs, dispatched in order.
+  private long[] readyUserData = new long[1024];
+  private int[] readyRes = new int[1024];
+  private int[] readyFlags = new int[1024];
+  private int readyHead;
+  private int readyTail;
+
+  // Timespecs only need to live until their SQE is submitted; the pool is recycled at each enter.
+  private final MemorySegment timespecs;
+  private int timespecsUsed;
+
+  private final int wakeFd;
+  private final MemorySegment wakeBuffer;  // the ring reads the eventfd counter into it
+  private final MemorySegment wakeValue;   // constant 1, written by any thread
+  private final Read wakeRead;
+  private final CqeHandler wakeHandler = this::onWakeRead;
+
+  // Adaptive polling (QEMU aio_poll): current budget in nanoseconds.
+  private long pollNanos;
+
+  /** Creates the ring on the calling thread, which becomes the owner. */
+  public UringEventLoop(LoopOptions options) {
+    super(options);
+    this.ring = Ring.create(options.ring());
+    try {
+      this.timespecs = arena.allocate(KernelTimespec.BYTES * TIMESPEC_POOL, 8);
+      this.wakeBuffer = arena.allocate(8, 8);
+      this.wakeValue = Arena.ofAuto().allocate(8, 8);   // never closed: other threads write from it
+      wakeValue.set(ValueLayout.JAVA_LONG, 0, 1L);
+      // A blocking eventfd: with O_NONBLOCK io_uring would answer the READ with -EAGAIN at once.
+      int efd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+      if (efd < 0) {
+        throw new IllegalStateException("eventfd: " + Errno.describe(efd));
+      }
+      this.wakeFd = efd;
+      this.wakeRead = Read.of(wakeFd, wakeBuffer, -1);
+    } catch (RuntimeException e) {
+      ring.close();
+      arena.close();
+      throw e;
+    }
+    armWakeRead();
+  }
+
+  /** The ring, for probes and registrations; owner thread only. */
+  public Ring ring() {
+    checkThread();
+    return ring;
+  }
+
+  @Override
+  public LoopOptions.Backend backend() {
+    return LoopOptions.Backend.IO_URING;
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  @Override
+  long submit(SqePrep prep, CqeHandler handler) {
+    MemorySegment sqe = ring.nextSqe();
+    while (sqe == null) {
+      submitPending();
+      sqe = ring.nextSqe();
+    }
+    try {
+      prep.prep(sqe);
+    } catch (RuntimeException | Error e) {
+      // The slot is taken: turn it into a NOP nobody waits for (user_data 0 is ignored).
+      sqe.fill((byte) 0);
+      throw e;
+    }
+    long userData = table.add(handler);
+    Sqe.userData(sqe, userData);
+    return userData;
+  }
+
+  /** Submits what is pending without waiting; handles EINTR, EBUSY and EAGAIN. */
+  private void submitPending() {
+    while (true) {
+      int r = ring.enter(0, IORING_ENTER_GETEVENTS);
+      timespecsUsed = 0;
+      if (r >= 0) {
+        return;
+      }
+      if (r == -Errno.EINTR) {
+        continue;
+      }
+      if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+        // The CQ is backed up: move completions to the ready queue, then retry.
+        if (reap() == 0) {
+          Thread.onSpinWait();
+        }
+        continue;
+      }
+      throw new IllegalStateException("io_uring_enter: " + Errno.describe(r));
+    }
+  }
+
+  @Override
+  MemorySegment timespec(long nanos) {
+    if (timespecsUsed == TIMESPEC_POOL) {
+      submitPending();   // the kernel has copied every timespec handed out so far
+    }
+    MemorySegment ts = timespecs.asSlice(KernelTimespec.BYTES * timespecsUsed++, KernelTimespec.BYTES);
+    KernelTimespec.set(ts, nanos);
+    return ts;
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  /** Copies every available CQE into the ready queue. */
+  private int reap() {
+    int total = 0;
+    while (true) {
+      if (readyTail == readyUserData.length) {
+        growReadyQueue();
+      }
+      int n = ring.reap(readyUserData, readyRes, readyFlags, readyTail, readyUserData.length - readyTail);
+      readyTail += n;
+      total += n;
+      if (n == 0 || readyTail < readyUserData.length) {
+        return total;
+      }
+    }
+  }
+
+  private void growReadyQueue() {
+    if (readyHead > 0) {
+      int n = readyTail - readyHead;
+      System.arraycopy(readyUserData, readyHead, readyUserData, 0, n);
+      System.arraycopy(readyRes, readyHead, readyRes, 0, n);
+      System.arraycopy(readyFlags, readyHead, readyFlags, 0, n);
+      readyHead = 0;
+      readyTail = n;
+      if (readyTail < readyUserData.length) {
+        return;
+      }
+    }
+    int size = readyUserData.length * 2;
+    readyUserData = Arrays.copyOf(readyUserData, size);
+    readyRes = Arrays.copyOf(readyRes, size);
+    readyFlags = Arrays.copyOf(readyFlags, size);
+  }
+
+  private int dispatchReady() {
+    int count = 0;
+    while (readyHead < readyTail) {
+      int i = readyHead++;
+      dispatch(readyUserData[i], readyRes[i], readyFlags[i]);
+      count++;
+    }
+    readyHead = 0;
+    readyTail = 0;
+    return count;
+  }
+
+  private void dispatch(long userData, int res, int flags) {
+    if (userData == 0) {
+      return;
+    }
+    CqeHandler handler = table.get(userData);
+    if (handler == null) {
+      LOG.log(Level.WARNING, "CQE for unknown operation 0x{0} (res {1})", Long.toHexString(userData), res);
+      return;
+    }
+    if ((flags & IORING_CQE_F_MORE) == 0) {
+      table.remove(userData);   // before the call, so the handler can resubmit at once
+    }
+    try {
+      handler.complete(res, flags);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "completion handler failed", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- cross-thread wake-up
+
+  @Override
+  void wake() {
+    LibC.write(wakeFd, wakeValue, 8);
+  }
+
+  private void armWakeRead() {
+    submit(wakeRead, wakeHandler);
+  }
+
+  private void onWakeRead(int res, int flags) {
+    if (!closing && res != -Errno.ECANCELED) {
+      armWakeRead();
+    }
+  }
+
+  // ---------------------------------------------------------------- the iteration
+
+  /** The current adaptive busy-poll budget in nanoseconds. */
+  public long pollNanos() {
+    return pollNanos;
+  }
+
+  @Override
+  public boolean runOnce(boolean mayBlock) {
+    checkThread();
+    int work = runTasks() + runBottomHalves();
+    reap();
+    work += dispatchReady();
+    if (work == 0 && mayBlock) {
+      waitForEvents(MAX_IDLE_WAIT_NANOS);
+    } else if (ring.pendingSubmissions() > 0 || ring.needsEnter()) {
+      submitPending();
+    }
+    reap();
+    work += dispatchReady();
+    return work > 0;
+  }
+
+  /**
+   * Nothing to do: submit what is pending, busy-poll for the adaptive budget, then block in
+   * {@code io_uring_enter} until a CQE arrives (bounded by {@code maxWaitNanos}).
+   */
+  private void waitForEvents(long maxWaitNanos) {
+    if (ring.pendingSubmissions() > 0 || ring.needsEnter() || ring.hasCompletions() || hasQueuedWork()) {
+      submitPending();
+      return;
+    }
+    long start = System.nanoTime();
+    if (pollNanos > 0) {
+      long deadline = start + pollNanos;
+      do {
+        if (ring.hasCompletions() || hasQueuedWork()) {
+          return;
+        }
+        if (ring.needsEnter()) {
+          // Task work (DEFER_TASKRUN/COOP_TASKRUN): only an enter with GETEVENTS runs it.
+          submitPending();
+          return;
+        }
+        Thread.onSpinWait();
+      } while (System.nanoTime() - deadline < 0);
+    }
+    if (!prepareToBlock()) {
+      return;
+    }
+    int r;
+    do {
+      r = ring.enterWithTimeout(1, maxWaitNanos);
+      timespecsUsed = 0;
+    } while (r == -Errno.EINTR);
+    doneBlocking();
+    if (r < 0 && r != -Errno.ETIME && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+      throw new IllegalStateException("io_uring_enter (wait): " + Errno.describe(r));
+    }
+    adjustPolling(System.nanoTime() - start);
+  }
+
+  /** QEMU's adjust_polling_time(): grow towards the ceiling when waits are short, shrink when long. */
+  private void adjustPolling(long blockNanos) {
+    long max = options.pollMaxNanos();
+    if (max == 0 || blockNanos <= pollNanos) {
+      return;
+    }
+    if (blockNanos > max) {
+      pollNanos = options.pollShrink() > 1 ? pollNanos / options.pollShrink() : 0;
+    } else if (pollNanos < max) {
+      pollNanos = pollNanos == 0 ? Math.min(4_000, max) : Math.min(pollNanos * options.pollGrow(), max);
+    }
+  }
+
+  // ---------------------------------------------------------------- teardown
+
+  @Override
+  void shutdown() {
+    if (closed) {
+      return;
+    }
+    closing = true;
+    submit(AsyncCancel.any(), (res, flags) ->
+        LOG.log(Level.DEBUG, "close: ASYNC_CANCEL(ANY|ALL) cancelled {0} operation(s)", res));
+    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    while (table.inFlight() > 0 && System.nanoTime() - deadline < 0) {
+      runTasks();
+      reap();
+      dispatchReady();
+      if (table.inFlight() > 0) {
+        waitForEvents(Math.min(50_000_000L, Math.max(1, deadline - System.nanoTime())));
+        reap();
+        dispatchReady();
+      }
+    }
+    boolean drained = table.inFlight() == 0;
+    if (!drained) {
+      logNotDrained();
+    }
+    ring.close();
+    closeWakeups();
+    LibC.close(wakeFd);
+    if (drained) {
+      arena.close();
+    }
+    markTerminated();
+  }
+}

@@ -1,0 +1,37 @@
+package org.uringfuse.ring.op;
+
+import static org.uringfuse.ring.abi.IoUringConstants.*;
+
+import java.lang.foreign.MemorySegment;
+import org.uringfuse.ring.abi.Sqe;
+
+/** {@code IORING_OP_SEND}: {@code send(fd, buf, len, flags)}. */
+public final class Send extends SqeOp<Send> {
+
+  private final int fd;
+  private final MemorySegment buffer;
+  private final int msgFlags;
+
+  private Send(int fd, MemorySegment buffer, int msgFlags) {
+    this.fd = fd;
+    this.buffer = buffer;
+    this.msgFlags = msgFlags;
+  }
+
+  public static Send of(int fd, MemorySegment buffer, int msgFlags) {
+    return new Send(fd, buffer, msgFlags);
+  }
+
+  @Override
+  protected void fill(MemorySegment sqe) {
+    Sqe.fd(sqe, fd);
+    Sqe.addr(sqe, buffer.address());
+    Sqe.len(sqe, Math.toIntExact(buffer.byteSize()));
+    Sqe.opFlags(sqe, msgFlags);
+  }
+
+  @Override
+  public int opcode() {
+    return IORING_OP_SEND;
+  }
+}

@@ -1,0 +1,456 @@
+package org.uringfuse.ring.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.uringfuse.ring.sys.Native.errnoFunction;
+import static org.uringfuse.ring.sys.Native.errnoState;
+import static org.uringfuse.ring.sys.Native.rethrow;
+import static org.uringfuse.ring.sys.Native.result;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * libc wrappers used by the ring, the event loops and the epoll backend's worker threads.
+ * Every method returns {@code >= 0} on success and {@code -errno} on failure. Thread-safe.
+ */
+public final class LibC {
+  private LibC() {}
+
+  public static final int PROT_READ = 0x1;
+  public static final int PROT_WRITE = 0x2;
+  public static final int MAP_SHARED = 0x01;
+  public static final int MAP_POPULATE = 0x8000;
+  public static final int EFD_CLOEXEC = 0x80000;
+  public static final int EFD_NONBLOCK = 0x800;
+  public static final int AT_FDCWD = -100;
+
+  private static final MethodHandle MMAP = errnoFunction("mmap",
+      FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+  private static final MethodHandle MUNMAP = errnoFunction("munmap",
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle CLOSE = errnoFunction("close", Native.INT_INT);
+  private static final MethodHandle EVENTFD = errnoFunction("eventfd",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle READ = errnoFunction("read",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle WRITE = errnoFunction("write",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle PREAD = errnoFunction("pread",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle PWRITE = errnoFunction("pwrite",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle PREADV = errnoFunction("preadv",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+  private static final MethodHandle PWRITEV = errnoFunction("pwritev",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+  private static final MethodHandle FSYNC = errnoFunction("fsync", Native.INT_INT);
+  private static final MethodHandle FDATASYNC = errnoFunction("fdatasync", Native.INT_INT);
+  private static final MethodHandle FALLOCATE = errnoFunction("fallocate",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle FTRUNCATE = errnoFunction("ftruncate",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+  private static final MethodHandle OPENAT = errnoFunction("openat",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+      Linker.Option.firstVariadicArg(3));
+  private static final MethodHandle STATX = errnoFunction("statx",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle RENAMEAT2 = errnoFunction("renameat2",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle UNLINKAT = errnoFunction("unlinkat",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle MKDIRAT = errnoFunction("mkdirat",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SYMLINKAT = errnoFunction("symlinkat",
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+  private static final MethodHandle LINKAT = errnoFunction("linkat",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle ACCEPT4 = errnoFunction("accept4",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+  private static final MethodHandle CONNECT = errnoFunction("connect",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SEND = errnoFunction("send",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle RECV = errnoFunction("recv",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SHUTDOWN = errnoFunction("shutdown",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle READV = errnoFunction("readv",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle WRITEV = errnoFunction("writev",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle EPOLL_CREATE1 = errnoFunction("epoll_create1", Native.INT_INT);
+  private static final MethodHandle EPOLL_CTL = errnoFunction("epoll_ctl",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle EPOLL_WAIT = errnoFunction("epoll_wait",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SOCKET = errnoFunction("socket",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SOCKETPAIR = errnoFunction("socketpair",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle BIND = errnoFunction("bind",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle LISTEN = errnoFunction("listen",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle PIPE2 = errnoFunction("pipe2",
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+  public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
+    MemorySegment st = errnoState();
+    try {
+      MemorySegment p = (MemorySegment) MMAP.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset);
+      if (p.address() == -1L) {
+        throw new MmapException(-Native.errno(st));
+      }
+      return Native.ofAddress(p.address(), length);
+    } catch (MmapException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Thrown by {@link #mmap} with the negative errno. */
+  public static final class MmapException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    public final int negErrno;
+
+    MmapException(int negErrno) {
+      super("mmap failed: " + org.uringfuse.ring.Errno.describe(negErrno));
+      this.negErrno = negErrno;
+    }
+  }
+
+  public static int munmap(MemorySegment segment) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) MUNMAP.invokeExact(st, segment, segment.byteSize()), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int close(int fd) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) CLOSE.invokeExact(st, fd), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int eventfd(int initval, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) EVENTFD.invokeExact(st, initval, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long read(int fd, MemorySegment buf, long count) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) READ.invokeExact(st, fd, buf, count), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long write(int fd, MemorySegment buf, long count) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) WRITE.invokeExact(st, fd, buf, count), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long pread(int fd, MemorySegment buf, long count, long offset) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) PREAD.invokeExact(st, fd, buf, count, offset), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) PWRITE.invokeExact(st, fd, buf, count, offset), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) PREADV.invokeExact(st, fd, iov, iovcnt, offset), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) PWRITEV.invokeExact(st, fd, iov, iovcnt, offset), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int fsync(int fd) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) FSYNC.invokeExact(st, fd), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int fdatasync(int fd) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) FDATASYNC.invokeExact(st, fd), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int fallocate(int fd, int mode, long offset, long length) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) FALLOCATE.invokeExact(st, fd, mode, offset, length), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int ftruncate(int fd, long length) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) FTRUNCATE.invokeExact(st, fd, length), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) OPENAT.invokeExact(st, dirfd, path, flags, mode), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) STATX.invokeExact(st, dirfd, path, flags, mask, statxbuf), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) RENAMEAT2.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int unlinkat(int dirfd, MemorySegment path, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) UNLINKAT.invokeExact(st, dirfd, path, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int mkdirat(int dirfd, MemorySegment path, int mode) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) MKDIRAT.invokeExact(st, dirfd, path, mode), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int connect(int fd, MemorySegment addr, int addrlen) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) CONNECT.invokeExact(st, fd, addr, addrlen), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long send(int fd, MemorySegment buf, long len, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long recv(int fd, MemorySegment buf, long len, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int shutdown(int fd, int how) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** pipe2(2) into a two-int segment: [read end, write end]. */
+  public static int pipe2(MemorySegment fds, int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) PIPE2.invokeExact(st, fds, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long readv(int fd, MemorySegment iov, int iovcnt) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static long writev(int fd, MemorySegment iov, int iovcnt) {
+    MemorySegment st = errnoState();
+    try {
+      return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static final int EPOLL_CLOEXEC = 0x80000;
+  public static final int EPOLL_CTL_ADD = 1;
+  public static final int EPOLL_CTL_DEL = 2;
+  public static final int EPOLL_CTL_MOD = 3;
+  public static final int EPOLLONESHOT = 1 << 30;
+  public static final int EPOLLET = 1 << 31;
+
+  public static int epollCreate1(int flags) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@code event} is an {@link EpollEvent} (NULL for EPOLL_CTL_DEL). */
+  public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static final int AF_UNIX = 1;
+  public static final int SOCK_STREAM = 1;
+  public static final int SOCK_NONBLOCK = 0x800;
+  public static final int SOCK_CLOEXEC = 0x80000;
+
+  public static int socket(int domain, int type, int protocol) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** socketpair(2) into a two-int segment. */
+  public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int bind(int fd, MemorySegment addr, int addrlen) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) BIND.invokeExact(st, fd, addr, addrlen), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int listen(int fd, int backlog) {
+    MemorySegment st = errnoState();
+    try {
+      return result((int) LISTEN.invokeExact(st, fd, backlog), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+}

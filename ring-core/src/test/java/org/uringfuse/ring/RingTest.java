@@ -1,0 +1,122 @@
+package org.uringfuse.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.uringfuse.ring.abi.IoUringConstants.*;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.op.Nop;
+
+/** The raw ring against the kernel: setup, flags, probe, SQ-full, reap. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RingTest {
+
+  @BeforeEach
+  void needUring() {
+    RequireUring.ioUring();
+  }
+
+  @Test
+  void createsRingWithDefaultFlagsAndSingleMmap() {
+    try (Ring ring = Ring.create(RingOptions.defaults())) {
+      assertEquals(256, ring.sqEntries());
+      assertEquals(512, ring.cqEntries());
+      assertTrue((ring.features() & IORING_FEAT_SINGLE_MMAP) != 0);
+      assertTrue(ring.hasFlag(IORING_SETUP_DEFER_TASKRUN), Ring.describeFlags(ring.flags()));
+      assertEquals(64, ring.sqeBytes());
+    }
+  }
+
+  @Test
+  void sqe128AndCqSize() {
+    try (Ring ring = Ring.create(RingOptions.defaults().withEntries(8).withCqEntries(1024).sqe128())) {
+      assertEquals(128, ring.sqeBytes());
+      assertEquals(1024, ring.cqEntries());
+      assertTrue(ring.hasFlag(IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE));
+    }
+  }
+
+  @Test
+  void probeReportsTheOpcodesWeUse() {
+    try (Ring ring = Ring.create(RingOptions.defaults().withEntries(4))) {
+      Probe p = ring.probe();
+      for (int op : IoUring.INTERESTING_OPCODES) {
+        assertTrue(p.supports(op), Probe.opcodeName(op));
+      }
+      assertTrue(p.lastOp() >= IORING_OP_FTRUNCATE);
+    }
+  }
+
+  @Test
+  void fullSqReturnsNullUntilSubmitted() {
+    try (Ring ring = Ring.create(RingOptions.defaults().withEntries(8))) {
+      for (int i = 0; i < 8; i++) {
+        MemorySegmentHolder.prep(ring.nextSqe(), i + 1);
+      }
+      assertNull(ring.nextSqe(), "SQ of 8 must be full after 8 SQEs");
+      assertEquals(8, ring.pendingSubmissions());
+      assertEquals(8, ring.enter(8, IORING_ENTER_GETEVENTS));
+      assertNotNull(ring.nextSqe());
+      long[] ud = new long[16];
+      int[] res = new int[16];
+      int[] flags = new int[16];
+      assertEquals(8, ring.reap(ud, res, flags, 0, 16));
+      for (int i = 0; i < 8; i++) {
+        assertEquals(i + 1, ud[i]);
+        assertEquals(0, res[i]);
+      }
+    }
+  }
+
+  @Test
+  void enterWithTimeoutReturnsEtime() {
+    try (Ring ring = Ring.create(RingOptions.defaults().withEntries(4))) {
+      long t0 = System.nanoTime();
+      assertEquals(-Errno.ETIME, ring.enterWithTimeout(1, 20_000_000L));
+      assertTrue(System.nanoTime() - t0 >= 15_000_000L);
+    }
+  }
+
+  @Test
+  void drainedSqeCompletesAfterEverythingBefore() {
+    try (Ring ring = Ring.create(RingOptions.defaults().withEntries(8));
+         java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      java.lang.foreign.MemorySegment ts = arena.allocate(org.uringfuse.ring.abi.KernelTimespec.LAYOUT);
+      org.uringfuse.ring.abi.KernelTimespec.set(ts, 20_000_000L);
+      java.lang.foreign.MemorySegment sqe = ring.nextSqe();
+      org.uringfuse.ring.op.Timeout.of(ts, 0).prep(sqe);
+      Sqe.userData(sqe, 1);
+      sqe = ring.nextSqe();
+      Nop.create().drain().prep(sqe);
+      Sqe.userData(sqe, 2);
+      long[] ud = new long[4];
+      int[] res = new int[4];
+      int[] flags = new int[4];
+      int n = 0;
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      ring.enter(0, IORING_ENTER_GETEVENTS);
+      while (n < 2 && System.nanoTime() < deadline) {
+        ring.enterWithTimeout(1, 100_000_000L);
+        n += ring.reap(ud, res, flags, n, 4 - n);
+      }
+      assertEquals(2, n);
+      assertEquals(1, ud[0], "the timeout completes first");
+      assertEquals(-Errno.ETIME, res[0]);
+      assertEquals(2, ud[1], "the drained NOP waits for it");
+    }
+  }
+
+  /** Fills NOPs by hand, as the event loop's builders would. */
+  static final class MemorySegmentHolder {
+    static void prep(java.lang.foreign.MemorySegment sqe, long userData) {
+      Nop.create().prep(sqe);
+      Sqe.userData(sqe, userData);
+    }
+  }
+}
