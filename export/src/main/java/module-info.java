@@ -1,0 +1,6 @@
+/** Ready filesystems and the {@code uringfuse} command. */
+module org.uringfuse.export {
+  requires org.uringfuse.fuse;
+  requires info.picocli;
+  opens org.uringfuse.export.cli to info.picocli;
+}
