@@ -5,4 +5,11 @@
 module org.uringfuse.fuse {
   requires transitive org.uringfuse.ring;
   exports org.uringfuse.fuse;
+  exports org.uringfuse.fuse.api;
+  exports org.uringfuse.fuse.server;
+  exports org.uringfuse.fuse.transport;
+  exports org.uringfuse.fuse.examples;
+  exports org.uringfuse.fuse.proto to org.uringfuse.export;
+  exports org.uringfuse.fuse.abi to org.uringfuse.export;
+  exports org.uringfuse.fuse.sys to org.uringfuse.export;
 }

@@ -1,5 +1,7 @@
 package org.uringfuse.ring;
 
+import org.uringfuse.testing.RequireUring;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

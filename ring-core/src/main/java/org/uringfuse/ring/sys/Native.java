@@ -31,7 +31,7 @@ public final class Native {
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
   /** Looks up a libc function that reports failures through errno. */
-  static MethodHandle errnoFunction(String name, FunctionDescriptor fd, Linker.Option... extra) {
+  public static MethodHandle errnoFunction(String name, FunctionDescriptor fd, Linker.Option... extra) {
     Linker.Option[] options = new Linker.Option[extra.length + 1];
     options[0] = CAPTURE_ERRNO;
     System.arraycopy(extra, 0, options, 1, extra.length);
@@ -39,7 +39,7 @@ public final class Native {
   }
 
   /** Looks up a libc function without errno capture. */
-  static MethodHandle plainFunction(String name, FunctionDescriptor fd, Linker.Option... options) {
+  public static MethodHandle plainFunction(String name, FunctionDescriptor fd, Linker.Option... options) {
     return LINKER.downcallHandle(symbol(name), fd, options);
   }
 
@@ -53,24 +53,24 @@ public final class Native {
   }
 
   /** The calling thread's errno capture segment, to pass as the first argument of a wrapper. */
-  static MemorySegment errnoState() {
+  public static MemorySegment errnoState() {
     return CAPTURE.get();
   }
 
-  static int errno(MemorySegment state) {
+  public static int errno(MemorySegment state) {
     return (int) ERRNO.get(state, 0L);
   }
 
   /** Maps a libc "-1 and errno" result to {@code -errno}. */
-  static int result(int r, MemorySegment state) {
+  public static int result(int r, MemorySegment state) {
     return r < 0 ? -errno(state) : r;
   }
 
-  static long result(long r, MemorySegment state) {
+  public static long result(long r, MemorySegment state) {
     return r < 0 ? -errno(state) : r;
   }
 
-  static RuntimeException rethrow(Throwable t) {
+  public static RuntimeException rethrow(Throwable t) {
     if (t instanceof RuntimeException re) {
       return re;
     }

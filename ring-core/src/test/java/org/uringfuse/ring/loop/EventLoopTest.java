@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.ring.Errno;
-import org.uringfuse.ring.RequireUring;
+import org.uringfuse.testing.RequireUring;
 import org.uringfuse.ring.op.Nop;
 import org.uringfuse.ring.op.PollAdd;
 import org.uringfuse.ring.op.UringCmd;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.uringfuse.ring.RequireUring;
+import org.uringfuse.testing.RequireUring;
 import org.uringfuse.ring.op.SqePrep;
 
 /** Drives a loop owned by the test thread: submit, then iterate until a condition holds (bounded). */

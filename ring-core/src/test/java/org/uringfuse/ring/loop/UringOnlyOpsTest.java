@@ -54,7 +54,7 @@ class UringOnlyOpsTest {
   }
 
   UringEventLoop open(LoopOptions options) {
-    org.uringfuse.ring.RequireUring.ioUring();
+    org.uringfuse.testing.RequireUring.ioUring();
     return new UringEventLoop(options);
   }
 

@@ -1,4 +1,6 @@
-package org.uringfuse.ring;
+package org.uringfuse.testing;
+
+import org.uringfuse.ring.IoUring;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,0 +1,210 @@
+package org.uringfuse.fuse.api;
+
+import java.lang.foreign.MemorySegment;
+import org.uringfuse.fuse.api.Replies.ReplyAttr;
+import org.uringfuse.fuse.api.Replies.ReplyCreate;
+import org.uringfuse.fuse.api.Replies.ReplyData;
+import org.uringfuse.fuse.api.Replies.ReplyDirectory;
+import org.uringfuse.fuse.api.Replies.ReplyDirectoryPlus;
+import org.uringfuse.fuse.api.Replies.ReplyEmpty;
+import org.uringfuse.fuse.api.Replies.ReplyEntry;
+import org.uringfuse.fuse.api.Replies.ReplyLseek;
+import org.uringfuse.fuse.api.Replies.ReplyOpen;
+import org.uringfuse.fuse.api.Replies.ReplyStatfs;
+import org.uringfuse.fuse.api.Replies.ReplyStatx;
+import org.uringfuse.fuse.api.Replies.ReplyWrite;
+import org.uringfuse.fuse.api.Replies.ReplyXattr;
+
+/**
+ * An inode-level filesystem (node ids, not paths), the shape of libfuse's low-level API and of
+ * fuser's {@code Filesystem}. Method names follow the FUSE ops; parameters are
+ * {@code (Request req, long node, args..., ReplyX reply)}.
+ *
+ * <p>Threads: methods are called on event-loop threads; with several loops, concurrently. They must
+ * not block: long work belongs in SQEs on {@code req.loop()} or on a thread of the filesystem's own,
+ * replying when done. Every request must be answered exactly once (the {@code reply}).
+ *
+ * <p>Lifetimes: {@link MemorySegment} arguments (write data, xattr values) are views of the request
+ * buffer, valid until the reply; copy what must live longer. Strings are copies.
+ *
+ * <p>Defaults: reply {@code ENOSYS} — which the kernel remembers for ACCESS, FLUSH, FSYNC(DIR),
+ * xattrs, FALLOCATE, LSEEK, COPY_FILE_RANGE and STATX, and stops sending them — except where the
+ * method says otherwise (forget does nothing, open/opendir/release/releasedir succeed, statfs
+ * reports zeros).
+ */
+public interface Filesystem {
+
+  /** Called once INIT is negotiated, before any other request. */
+  default void init(ConnectionInfo connection) {}
+
+  /** Called when the session ends (unmount, abort, close). No requests follow. */
+  default void destroy() {}
+
+  /** Extra {@code FUSE_*} init flags this filesystem wants (for example WRITEBACK_CACHE). Default none. */
+  default long wantedInitFlags() {
+    return 0;
+  }
+
+  default void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** The kernel dropped {@code lookupCount} references to {@code node}. No reply. Default: nothing. */
+  default void forget(Request req, long node, long lookupCount) {}
+
+  /** Several forgets at once. Default: {@link #forget} for each. */
+  default void batchForget(Request req, long[] nodes, long[] lookupCounts) {
+    for (int i = 0; i < nodes.length; i++) {
+      forget(req, nodes[i], lookupCounts[i]);
+    }
+  }
+
+  /** @param fh the handle when the caller used an open file (fstat), else -1 */
+  default void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void setattr(Request req, long node, SetAttr changes, ReplyAttr reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void readlink(Request req, long node, ReplyData reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** RENAME and RENAME2; {@code flags}: RENAME_NOREPLACE 1, RENAME_EXCHANGE 2, RENAME_WHITEOUT 4. */
+  default void rename(Request req, long parent, String name, long newParent, String newName, int flags,
+      ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Default: success with handle 0 and no FOPEN flags. */
+  default void open(Request req, long node, int flags, ReplyOpen reply) {
+    reply.ok(0, 0);
+  }
+
+  default void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** @param data the bytes to write, a view of the request buffer */
+  default void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
+      ReplyWrite reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Default: zeros (an empty filesystem). */
+  default void statfs(Request req, long node, ReplyStatfs reply) {
+    reply.ok(Statfs.EMPTY);
+  }
+
+  /** Default: success. */
+  default void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+    reply.ok();
+  }
+
+  default void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** @param size 0 for a size probe ({@link ReplyXattr#size}), else the caller's buffer size (ERANGE when too small) */
+  default void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Names NUL-separated; size rules as {@link #getxattr}. */
+  default void listxattr(Request req, long node, int size, ReplyXattr reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Default: success with handle 0. */
+  default void opendir(Request req, long node, int flags, ReplyOpen reply) {
+    reply.ok(0, 0);
+  }
+
+  default void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Only sent when the filesystem implements it (the session offers READDIRPLUS then). */
+  default void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Whether {@link #readdirplus} is implemented; the session asks for DO_READDIRPLUS only then. */
+  default boolean supportsReaddirplus() {
+    return false;
+  }
+
+  /** Default: success. */
+  default void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+    reply.ok();
+  }
+
+  default void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void access(Request req, long node, int mask, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** @param whence SEEK_DATA 3 or SEEK_HOLE 4 (the kernel handles the others) */
+  default void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  default void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
+      long offsetOut, long length, int flags, ReplyWrite reply) {
+    reply.error(Errno.ENOSYS);
+  }
+
+  /** Sent for statx() calls that ask for more than GETATTR carries (btime). Default ENOSYS: the kernel then uses getattr. */
+  default void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
+    reply.error(Errno.ENOSYS);
+  }
+}

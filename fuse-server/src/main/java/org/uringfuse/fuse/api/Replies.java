@@ -1,0 +1,100 @@
+package org.uringfuse.fuse.api;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The typed replies. Each request is answered exactly once, through one {@code ok...} method or
+ * {@link Reply#error}; a second answer throws {@link IllegalStateException}. Answers may come later
+ * and from any thread (they are handed to the request's loop). The session tracks requests that were
+ * never answered.
+ */
+public final class Replies {
+  private Replies() {}
+
+  /** Common to every reply. */
+  public interface Reply {
+    void error(Errno errno);
+  }
+
+  public interface ReplyEmpty extends Reply {
+    void ok();
+  }
+
+  public interface ReplyEntry extends Reply {
+    void ok(Entry entry);
+  }
+
+  public interface ReplyAttr extends Reply {
+    void ok(Attr attr, long timeoutNanos);
+  }
+
+  public interface ReplyOpen extends Reply {
+    /** @param openFlags {@code FOPEN_*} */
+    void ok(long fh, int openFlags);
+  }
+
+  public interface ReplyCreate extends Reply {
+    void ok(Entry entry, long fh, int openFlags);
+  }
+
+  public interface ReplyWrite extends Reply {
+    void ok(long bytesWritten);
+  }
+
+  public interface ReplyStatfs extends Reply {
+    void ok(Statfs statfs);
+  }
+
+  public interface ReplyLseek extends Reply {
+    void ok(long offset);
+  }
+
+  /** READ and READLINK data. */
+  public interface ReplyData extends Reply {
+    /** Sends a copy of {@code data}, or sends it in place when it is a slice of {@link #buffer()}. */
+    void ok(MemorySegment data);
+
+    void ok(byte[] data);
+
+    /**
+     * The transport's reply buffer (at least the requested size): fill it, for example with an
+     * io_uring READ, and answer with {@link #ok(long)}. No copy is made.
+     */
+    MemorySegment buffer();
+
+    /** Sends the first {@code length} bytes of {@link #buffer()}. */
+    void ok(long length);
+  }
+
+  /** GETXATTR and LISTXATTR: the size probe (size 0 asked) or the value. */
+  public interface ReplyXattr extends Reply {
+    /** Answers a size probe: the value needs {@code size} bytes. */
+    void size(int size);
+
+    void ok(byte[] value);
+  }
+
+  /** READDIR: fill with {@link #add} until it returns false, then {@link #ok()}. */
+  public interface ReplyDirectory extends Reply {
+    /**
+     * @param nextOffset the offset the kernel passes to continue after this entry
+     * @param type {@code DT_*} ({@code Attr.direntType(mode)})
+     * @return false when the entry did not fit (it was not added)
+     */
+    boolean add(long ino, String name, int type, long nextOffset);
+
+    void ok();
+  }
+
+  /** READDIRPLUS: like READDIR with a full entry per name (each added entry counts one lookup). */
+  public interface ReplyDirectoryPlus extends Reply {
+    boolean add(Entry entry, String name, long nextOffset);
+
+    void ok();
+  }
+
+  /** STATX. */
+  public interface ReplyStatx extends Reply {
+    void ok(Attr attr, long btimeSec, int btimeNsec, long timeoutNanos);
+  }
+}

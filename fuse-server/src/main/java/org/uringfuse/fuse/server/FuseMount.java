@@ -1,0 +1,232 @@
+package org.uringfuse.fuse.server;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * One FUSE mount: opening {@code /dev/fuse}, {@code mount(2)} with the options, cloning device fds
+ * for more loops, and unmounting or aborting the connection through fusectl. Errors a user will meet
+ * are {@link IOException}s with a one-line message that says what to do.
+ *
+ * <p>Threads: created and closed by the thread that manages the session; {@link #cloneDevice} may
+ * run on any thread.
+ */
+public final class FuseMount {
+  private static final System.Logger LOG = System.getLogger(FuseMount.class.getName());
+  static final Path FUSECTL = Path.of("/sys/fs/fuse/connections");
+
+  private final Path mountpoint;
+  private final int deviceFd;
+  private final int connectionId;
+  private final boolean fileRoot;
+  private boolean mounted;
+
+  private FuseMount(Path mountpoint, int deviceFd, int connectionId, boolean fileRoot) {
+    this.mountpoint = mountpoint;
+    this.deviceFd = deviceFd;
+    this.connectionId = connectionId;
+    this.fileRoot = fileRoot;
+    this.mounted = true;
+  }
+
+  /**
+   * Mounts a FUSE filesystem at {@code mountpoint}: a directory root, or a regular-file root when the
+   * mountpoint is a regular file. The kernel queues FUSE_INIT at once; serve the fd to answer it.
+   *
+   * @param nonBlocking open the device fd with O_NONBLOCK (for poll-driven reading)
+   */
+  public static FuseMount mount(Path mountpoint, MountOptions o, boolean nonBlocking) throws IOException {
+    Path mp = mountpoint.toAbsolutePath().normalize();
+    if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("mountpoint " + mp + " does not exist (create it first)");
+    }
+    boolean fileRoot = Files.isRegularFile(mp, LinkOption.NOFOLLOW_LINKS);
+    if (!fileRoot && !Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("mountpoint " + mp + " is neither a directory nor a regular file");
+    }
+    mp = mp.toRealPath();
+    if (mountInfo(mp).isPresent()) {
+      throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
+    }
+    int flags = FuseSyscalls.O_RDWR | FuseSyscalls.O_CLOEXEC | (nonBlocking ? FuseSyscalls.O_NONBLOCK : 0);
+    int fd = FuseSyscalls.open("/dev/fuse", flags);
+    if (fd < 0) {
+      throw new IOException(fd == -Errno.ENOENT
+          ? "/dev/fuse is missing: load the fuse module (modprobe fuse) or pass --device /dev/fuse to the container"
+          : "cannot open /dev/fuse: " + Errno.describe(fd)
+              + (fd == -Errno.EACCES || fd == -Errno.EPERM ? " (run as root)" : ""));
+    }
+    String data = mountData(fd, fileRoot, o);
+    long mountFlags = (o.suid() ? 0 : FuseSyscalls.MS_NOSUID) | (o.dev() ? 0 : FuseSyscalls.MS_NODEV)
+        | (o.readOnly() ? FuseSyscalls.MS_RDONLY : 0);
+    int r = FuseSyscalls.mount(o.fsname(), mp.toString(), "fuse." + o.subtype(), mountFlags, data);
+    if (r < 0) {
+      LibC.close(fd);
+      throw new IOException(switch (-r) {
+        case Errno.EPERM -> "mount " + mp + ": permission denied: mounting needs root (CAP_SYS_ADMIN)";
+        case Errno.ENODEV -> "mount " + mp + ": the kernel has no FUSE filesystem type (modprobe fuse)";
+        case Errno.EBUSY -> "mount " + mp + ": mountpoint is busy";
+        default -> "mount " + mp + " failed: " + Errno.describe(r) + " (options " + data + ")";
+      });
+    }
+    int conn = mountInfo(mp).map(FuseMount::minorOf).orElse(-1);
+    return new FuseMount(mp, fd, conn, fileRoot);
+  }
+
+  static String mountData(int fd, boolean fileRoot, MountOptions o) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("fd=").append(fd);
+    sb.append(",rootmode=").append(fileRoot ? "100000" : "40000");
+    sb.append(",user_id=").append(FuseSyscalls.getuid());
+    sb.append(",group_id=").append(FuseSyscalls.getgid());
+    if (o.allowOther()) {
+      sb.append(",allow_other");
+    }
+    if (o.defaultPermissions()) {
+      sb.append(",default_permissions");
+    }
+    if (o.maxRead() > 0) {
+      sb.append(",max_read=").append(o.maxRead());
+    }
+    if (o.blksize() > 0) {
+      sb.append(",blksize=").append(o.blksize());
+    }
+    return sb.toString();
+  }
+
+  /** Opens another {@code /dev/fuse} fd attached to this connection ({@code FUSE_DEV_IOC_CLONE}). */
+  public int cloneDevice(boolean nonBlocking) throws IOException {
+    int flags = FuseSyscalls.O_RDWR | FuseSyscalls.O_CLOEXEC | (nonBlocking ? FuseSyscalls.O_NONBLOCK : 0);
+    int fd = FuseSyscalls.open("/dev/fuse", flags);
+    if (fd < 0) {
+      throw new IOException("cannot open /dev/fuse for a clone: " + Errno.describe(fd));
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment src = a.allocate(ValueLayout.JAVA_INT);
+      src.set(ValueLayout.JAVA_INT, 0, deviceFd);
+      int r = FuseSyscalls.ioctl(fd, FuseKernel.FUSE_DEV_IOC_CLONE, src);
+      if (r < 0) {
+        LibC.close(fd);
+        throw new IOException("FUSE_DEV_IOC_CLONE failed: " + Errno.describe(r));
+      }
+    }
+    return fd;
+  }
+
+  public int deviceFd() {
+    return deviceFd;
+  }
+
+  public Path mountpoint() {
+    return mountpoint;
+  }
+
+  /** The fusectl connection number ({@code /sys/fs/fuse/connections/N}), -1 if unknown. */
+  public int connectionId() {
+    return connectionId;
+  }
+
+  public boolean fileRoot() {
+    return fileRoot;
+  }
+
+  /** True while the mountpoint is still mounted by this connection (read from mountinfo). */
+  public boolean isMounted() {
+    return mounted && mountInfo(mountpoint).map(l -> minorOf(l) == connectionId).orElse(false);
+  }
+
+  /**
+   * Unmounts. When the mount is busy (open files) and {@code force} is set, the connection is
+   * aborted through fusectl first and the mount detached. Returns 0 or {@code -errno}.
+   */
+  public int unmount(boolean force) {
+    if (!isMounted()) {
+      mounted = false;
+      return 0;
+    }
+    int r = FuseSyscalls.umount2(mountpoint.toString(), 0);
+    if (r == -Errno.EBUSY && force) {
+      abort();
+      r = FuseSyscalls.umount2(mountpoint.toString(), FuseSyscalls.MNT_DETACH);
+    }
+    if (r == 0 || r == -Errno.EINVAL || r == -Errno.ENOENT) {
+      mounted = false;
+      return 0;
+    }
+    return r;
+  }
+
+  /** Aborts the connection: every pending and future request fails, readers see ENODEV. */
+  public boolean abort() {
+    if (connectionId < 0) {
+      return false;
+    }
+    try {
+      if (!Files.isDirectory(FUSECTL.resolve(String.valueOf(connectionId)))) {
+        FuseSyscalls.mount("fusectl", FUSECTL.toString(), "fusectl", 0, "");
+      }
+      Files.writeString(FUSECTL.resolve(connectionId + "/abort"), "1");
+      return true;
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "abort of FUSE connection {0} failed: {1}", connectionId, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Closes the session's device fd (after the loops stopped using it). */
+  public void closeDevice() {
+    LibC.close(deviceFd);
+  }
+
+  /** The /proc/self/mountinfo line of the mount at {@code path}, if any (the last one wins). */
+  static Optional<String> mountInfo(Path path) {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+      String want = path.toString();
+      Optional<String> found = Optional.empty();
+      for (String line : lines) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && unescape(f[4]).equals(want)) {
+          found = Optional.of(line);
+        }
+      }
+      return found;
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static int minorOf(String mountInfoLine) {
+    String[] majMin = mountInfoLine.split(" ")[2].split(":");
+    return Integer.parseInt(majMin[1]);
+  }
+
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 3 < s.length()) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

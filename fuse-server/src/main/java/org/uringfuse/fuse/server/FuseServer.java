@@ -1,0 +1,220 @@
+package org.uringfuse.fuse.server;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.uringfuse.fuse.FuseUringSupport;
+import org.uringfuse.fuse.api.ConnectionInfo;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.transport.DevFuseChannel;
+import org.uringfuse.fuse.transport.DevFuseChannel.ReadMode;
+import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.ring.RingOptions;
+import org.uringfuse.ring.loop.EventLoop;
+import org.uringfuse.ring.loop.EventLoops;
+import org.uringfuse.ring.loop.LoopOptions;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * A mounted, served filesystem: the entry point of the API.
+ *
+ * <pre>{@code
+ * try (FuseServer server = FuseServer.start(new MyFs(), Path.of("/mnt/x"), MountOptions.defaults())) {
+ *   server.awaitTermination(Duration.ofDays(365));   // until someone unmounts
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} returns once the kernel's FUSE_INIT was answered (the mount is live).
+ * {@link #close()} unmounts (aborting the connection first if files are still open), waits bounded
+ * for the channels to see the end, closes the event loops (cancel, drain) and frees the buffers.
+ *
+ * <p>Threads: start/close from any one managing thread; the filesystem runs on the loop threads.
+ */
+public final class FuseServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(FuseServer.class.getName());
+  private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Session session;
+  private final FuseMount mount;
+  private final MountOptions options;
+  private final List<EventLoop> loops = new ArrayList<>();
+  private final List<DevFuseChannel> channels = new ArrayList<>();
+  private final List<AutoCloseable> extraTransports = new ArrayList<>();
+  private boolean closed;
+
+  private FuseServer(Session session, FuseMount mount, MountOptions options) {
+    this.session = session;
+    this.mount = mount;
+    this.options = options;
+  }
+
+  /** Mounts {@code fs} at {@code mountpoint} and serves it until {@link #close()} or an unmount. */
+  public static FuseServer start(Filesystem fs, Path mountpoint, MountOptions options) throws IOException {
+    if (options.transport() == TransportKind.URING) {
+      FuseUringSupport.Status s = FuseUringSupport.check();
+      if (!s.usable()) {
+        throw new FuseUringUnavailableException(s.reason());
+      }
+    }
+    Session session = new Session(fs, options);
+    boolean poll = options.readMode() == ReadMode.POLL;
+    FuseMount mount = FuseMount.mount(mountpoint, options, poll);
+    FuseServer server = new FuseServer(session, mount, options);
+    try {
+      server.serve(poll);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void serve(boolean poll) throws IOException {
+    LoopOptions loopOptions = LoopOptions.defaults();
+    if (options.transport() != TransportKind.CLASSIC) {
+      int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * possibleCpus() * 2) * 2);
+      loopOptions = loopOptions.withRing(RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536)));
+    }
+    for (int i = 0; i < options.threads(); i++) {
+      loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
+    }
+    for (int i = 0; i < loops.size(); i++) {
+      int fd = i == 0 ? mount.deviceFd() : mount.cloneDevice(poll);
+      DevFuseChannel ch = new DevFuseChannel("classic-" + i, fd, loops.get(i), session, options.readMode(),
+          options.buffersPerLoop(), options.deviceBufferSize());
+      channels.add(ch);
+      session.channelStarted();
+      loops.get(i).execute(ch::start);
+    }
+    try {
+      if (!session.initLatch().await(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IOException("the kernel sent no FUSE_INIT within " + INIT_TIMEOUT + " after mounting " + mount.mountpoint());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for FUSE_INIT", e);
+    }
+    ConnectionInfo c = session.connection();
+    if (!c.overIoUring()) {
+      if (options.transport() == TransportKind.URING) {
+        throw new FuseUringUnavailableException(session.uringUnavailableReason());
+      }
+      if (options.transport() == TransportKind.AUTO) {
+        LOG.log(Level.INFO, "serving {0} over /dev/fuse: FUSE-over-io_uring not used ({1})",
+            mount.mountpoint(), session.uringUnavailableReason());
+      }
+    }
+  }
+
+  static int possibleCpus() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The event loops serving this mount (for transports and filesystems that submit their own SQEs). */
+  public List<EventLoop> loops() {
+    return List.copyOf(loops);
+  }
+
+  Session session() {
+    return session;
+  }
+
+  FuseMount mount() {
+    return mount;
+  }
+
+  void addTransport(AutoCloseable transport) {
+    extraTransports.add(transport);
+  }
+
+  /** "uring" when FUSE-over-io_uring was negotiated, else "classic". */
+  public String transport() {
+    return session.connection().overIoUring() ? "uring" : "classic";
+  }
+
+  public ConnectionInfo connection() {
+    return session.connection();
+  }
+
+  public SessionStats stats() {
+    return session.stats();
+  }
+
+  public Path mountpoint() {
+    return mount.mountpoint();
+  }
+
+  /** The fusectl connection number. */
+  public int connectionId() {
+    return mount.connectionId();
+  }
+
+  /** Requests the filesystem has not answered (0 after a clean unmount). */
+  public int unansweredRequests() {
+    return session.unanswered();
+  }
+
+  /** Waits until the session ended (unmounted or aborted from outside, or closed). */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return session.endLatch().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** True once every channel saw the end of the connection. */
+  public boolean isTerminated() {
+    return session.endLatch().getCount() == 0;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    int r = mount.unmount(true);
+    if (r < 0) {
+      LOG.log(Level.WARNING, "unmount of {0} failed: {1}", mount.mountpoint(), org.uringfuse.ring.Errno.describe(r));
+    }
+    if (!awaitEnd(END_TIMEOUT)) {
+      LOG.log(Level.WARNING, "{0}: channels still open {1} after unmount; aborting the connection",
+          mount.mountpoint(), END_TIMEOUT);
+      mount.abort();
+      if (!awaitEnd(Duration.ofSeconds(2))) {
+        LOG.log(Level.WARNING, "{0}: channels did not end; closing the loops anyway", mount.mountpoint());
+      }
+    }
+    for (AutoCloseable t : extraTransports) {
+      try {
+        t.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "closing a transport failed", e);
+      }
+    }
+    for (EventLoop loop : loops) {
+      loop.close();
+    }
+    for (int i = 0; i < channels.size(); i++) {
+      channels.get(i).freeBuffers();
+      if (i > 0) {
+        LibC.close(channels.get(i).fd());
+      }
+    }
+    mount.closeDevice();
+  }
+
+  private boolean awaitEnd(Duration d) {
+    if (channels.isEmpty()) {
+      return true;
+    }
+    try {
+      return session.endLatch().await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

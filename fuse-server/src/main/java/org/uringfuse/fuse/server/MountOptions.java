@@ -1,0 +1,133 @@
+package org.uringfuse.fuse.server;
+
+import org.uringfuse.fuse.transport.DevFuseChannel.ReadMode;
+import org.uringfuse.fuse.transport.TransportKind;
+
+/**
+ * How to mount and serve: the usual FUSE mount options, the transport, and the server's sizing.
+ *
+ * @param fsname the source shown in /proc/mounts
+ * @param subtype mount type becomes {@code fuse.<subtype>}
+ * @param allowOther let users other than the mounter access the mount
+ * @param defaultPermissions let the kernel check permissions from the file modes
+ * @param readOnly mount read-only
+ * @param dev allow device files; {@code suid} honour set-uid bits
+ * @param maxRead 0 for the kernel's default, else the largest READ
+ * @param blksize 0 for default
+ * @param threads event loops (each with its own /dev/fuse fd and ring)
+ * @param transport classic, uring or auto
+ * @param queueDepth FUSE-over-io_uring entries per queue
+ * @param maxWrite the largest WRITE/READ payload (sizes every buffer)
+ * @param readMode how the classic transport reads /dev/fuse
+ * @param buffersPerLoop classic request buffers per loop (requests in flight per loop)
+ * @param maxBackground kernel's limit on asynchronous requests in flight (congestion at 3/4)
+ * @param debug log every request and reply
+ */
+public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
+    boolean readOnly, boolean dev, boolean suid, int maxRead, int blksize, int threads,
+    TransportKind transport, int queueDepth, int maxWrite, ReadMode readMode, int buffersPerLoop,
+    int maxBackground, boolean debug) {
+
+  public MountOptions {
+    if (threads < 1 || queueDepth < 1 || buffersPerLoop < 1) {
+      throw new IllegalArgumentException("threads, queue depth and buffers must be >= 1");
+    }
+    if (maxWrite < 4096 || maxWrite > 16 << 20 || maxWrite % 4096 != 0) {
+      throw new IllegalArgumentException("maxWrite must be a multiple of 4096 between 4 KiB and 16 MiB");
+    }
+    if (fsname.contains(",") || subtype.contains(",")) {
+      throw new IllegalArgumentException("fsname and subtype must not contain commas");
+    }
+  }
+
+  public static MountOptions defaults() {
+    int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return new MountOptions("uringfuse", "uringfuse", false, false, false, false, false, 0, 0, cpus,
+        TransportKind.AUTO, 32, 128 * 1024, ReadMode.POLL, 32, 1024, Boolean.getBoolean("uringfuse.debug"));
+  }
+
+  public MountOptions withFsname(String v) {
+    return new MountOptions(v, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withSubtype(String v) {
+    return new MountOptions(fsname, v, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withAllowOther(boolean v) {
+    return new MountOptions(fsname, subtype, v, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withDefaultPermissions(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, v, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withReadOnly(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, v, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withDev(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, v, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withSuid(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, v, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withMaxRead(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, v, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withBlksize(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, v,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withThreads(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        v, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withTransport(TransportKind v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, v, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withQueueDepth(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, v, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withMaxWrite(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, v, readMode, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withReadMode(ReadMode v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, v, buffersPerLoop, maxBackground, debug);
+  }
+
+  public MountOptions withBuffersPerLoop(int v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, v, maxBackground, debug);
+  }
+
+  public MountOptions withDebug(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, v);
+  }
+
+  /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */
+  public int deviceBufferSize() {
+    return Math.max(8192, ((maxWrite + 4096 + 4095) / 4096) * 4096);
+  }
+}

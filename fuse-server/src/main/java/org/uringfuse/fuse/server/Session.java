@@ -1,0 +1,333 @@
+package org.uringfuse.fuse.server;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.uringfuse.fuse.abi.FuseKernel.*;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.uringfuse.fuse.abi.FuseStructs.InHeader;
+import org.uringfuse.fuse.abi.FuseStructs.InitIn;
+import org.uringfuse.fuse.abi.FuseStructs.InitOut;
+import org.uringfuse.fuse.api.ConnectionInfo;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.proto.MalformedRequestException;
+import org.uringfuse.fuse.proto.Opcode;
+import org.uringfuse.fuse.proto.RequestView;
+import org.uringfuse.fuse.transport.RequestSink;
+import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.loop.EventLoop;
+
+/**
+ * The protocol state of one mount, shared by every transport and loop: INIT negotiation, dispatch to
+ * the filesystem, interrupts, the table of unanswered requests, counters, and the end of the session.
+ *
+ * <p>Threads: requests arrive on several loop threads at once; the connection info is written once
+ * (INIT, before any other request is read) and published through {@link #initDone}; the outstanding
+ * table is a concurrent map; everything else is immutable or per-request.
+ */
+public final class Session implements RequestSink {
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+  static final int EPROTO = 71;
+
+  /** Flags uringfuse asks for whenever the kernel offers them. */
+  static final long WANTED_FLAGS = FUSE_ASYNC_READ | FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_PARALLEL_DIROPS
+      | FUSE_MAX_PAGES | FUSE_HANDLE_KILLPRIV_V2 | FUSE_SETXATTR_EXT | FUSE_INIT_EXT | FUSE_ASYNC_DIO
+      | FUSE_AUTO_INVAL_DATA;
+
+  /** Hook the io_uring transport installs: whether it can take over, and starting it after INIT. */
+  public interface UringStarter {
+    /** True when the queues can be created (called before the INIT reply). */
+    boolean prepare(ConnectionInfo proposed);
+
+    /** Registers every queue's entries; called right after the INIT reply was written. */
+    void start(ConnectionInfo negotiated);
+  }
+
+  private final Filesystem fs;
+  private final MountOptions options;
+  private final Dispatcher dispatcher;
+  private final SessionStats stats = new SessionStats();
+  private final ConcurrentHashMap<Long, PendingRequest> outstanding = new ConcurrentHashMap<>();
+  private final Set<Integer> unknownOpcodesLogged = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch initDone = new CountDownLatch(1);
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final AtomicInteger liveChannels = new AtomicInteger();
+  private final AtomicBoolean destroyed = new AtomicBoolean();
+  private final boolean debug;
+  private volatile ConnectionInfo connection;
+  private volatile String uringUnavailableReason = "";
+  private UringStarter uring;
+
+  public Session(Filesystem fs, MountOptions options) {
+    this.fs = fs;
+    this.options = options;
+    this.dispatcher = new Dispatcher(fs);
+    this.debug = options.debug();
+  }
+
+  /** Installs the io_uring transport; call before the first request. */
+  public void uringStarter(UringStarter starter) {
+    this.uring = starter;
+  }
+
+  /** Explains why FUSE-over-io_uring is not used (for AUTO's log line and URING's failure). */
+  public void uringUnavailable(String reason) {
+    this.uringUnavailableReason = reason;
+  }
+
+  public String uringUnavailableReason() {
+    return uringUnavailableReason;
+  }
+
+  /** A channel starts serving; the session ends when every channel has ended. */
+  public void channelStarted() {
+    liveChannels.incrementAndGet();
+  }
+
+  public SessionStats stats() {
+    return stats;
+  }
+
+  public ConnectionInfo connection() {
+    return connection;
+  }
+
+  public CountDownLatch initLatch() {
+    return initDone;
+  }
+
+  public CountDownLatch endLatch() {
+    return ended;
+  }
+
+  /** Requests the filesystem has not answered yet. */
+  public int unanswered() {
+    return outstanding.size();
+  }
+
+  // ------------------------------------------------------------------ transports call these
+
+  @Override
+  public void onDeviceRequest(RequestSlot slot, MemorySegment buffer, int length, EventLoop loop) {
+    if (length < InHeader.BYTES) {
+      LOG.log(Level.WARNING, "dropping a {0}-byte /dev/fuse read: shorter than fuse_in_header", length);
+      slot.release();
+      return;
+    }
+    int code = RequestView.opcodeOf(buffer);
+    Opcode op = Opcode.of(code);
+    long unique = RequestView.uniqueOf(buffer);
+    if (op == null) {
+      unknown(code, unique, slot);
+      return;
+    }
+    int fixed = op == Opcode.INIT ? Math.min(InitIn.BYTES, length - InHeader.BYTES) : op.fixedIn(setxattrExt());
+    RequestView v;
+    try {
+      v = RequestView.parseDevice(buffer, length, fixed);
+    } catch (MalformedRequestException e) {
+      malformed(op, unique, slot, e);
+      return;
+    }
+    handle(op, slot, v, loop);
+  }
+
+  /** A request from the io_uring transport (already split into header, op struct and payload). */
+  public void onRingRequest(Opcode op, RequestSlot slot, RequestView v, EventLoop loop) {
+    handle(op, slot, v, loop);
+  }
+
+  /** The op struct size the ring transport must hand to {@link RequestView#parseRing}. */
+  public int fixedIn(Opcode op) {
+    return op.fixedIn(setxattrExt());
+  }
+
+  void unknown(int code, long unique, RequestSlot slot) {
+    if (unknownOpcodesLogged.add(code)) {
+      LOG.log(Level.INFO, "answering ENOSYS to unsupported FUSE opcode {0} ({1})", Opcode.nameOf(code), code);
+    }
+    slot.send(unique, -Errno.ENOSYS, 0);
+  }
+
+  void malformed(Opcode op, long unique, RequestSlot slot, MalformedRequestException e) {
+    LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, unique, e.getMessage());
+    if (op.replies) {
+      slot.send(unique, -Errno.EIO, 0);
+    } else {
+      slot.release();
+    }
+  }
+
+  private boolean setxattrExt() {
+    ConnectionInfo c = connection;
+    return c != null && c.has(FUSE_SETXATTR_EXT);
+  }
+
+  private void handle(Opcode op, RequestSlot slot, RequestView v, EventLoop loop) {
+    stats.count(op.code, slot.transportName());
+    if (debug) {
+      LOG.log(Level.INFO, "-> {0} unique={1} node={2} uid={3} pid={4} in={5}B payload={6}B via {7}",
+          op, v.unique, v.nodeId, v.uid, v.pid, v.opIn.byteSize(), v.payload.byteSize(), slot.transportName());
+    }
+    switch (op) {
+      case INIT -> init(slot, v);
+      case INTERRUPT -> interrupt(slot, v);
+      default -> {
+        PendingRequest req = new PendingRequest(this, slot, v, loop);
+        if (op.replies) {
+          outstanding.put(v.unique, req);
+        }
+        try {
+          dispatcher.dispatch(op, req, v);
+        } catch (MalformedRequestException e) {
+          LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, v.unique, e.getMessage());
+          if (op.replies) {
+            req.failIfUnanswered();
+          }
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "filesystem failed on " + op + " (answered EIO)", e);
+          if (op.replies) {
+            req.failIfUnanswered();
+          }
+        }
+        if (!op.replies) {
+          slot.release();
+        }
+        if (op == Opcode.DESTROY) {
+          destroyFilesystem();
+        }
+      }
+    }
+  }
+
+  /** Sends an answer; on the request's loop thread. */
+  void complete(PendingRequest req, int negErrno, int bodyLength) {
+    outstanding.remove(req.unique);
+    if (negErrno == 0) {
+      if (req.opcode == FUSE_READ) {
+        stats.bytesRead.add(bodyLength);
+      } else if (req.opcode == FUSE_WRITE) {
+        stats.bytesWritten.add(req.slot.body().get(JAVA_INT, 0));
+      }
+    }
+    if (debug) {
+      LOG.log(Level.INFO, "<- {0} unique={1} error={2} body={3}B after {4} us", Opcode.nameOf(req.opcode),
+          req.unique, negErrno == 0 ? "0" : Errno.name(negErrno), bodyLength,
+          (System.nanoTime() - req.startNanos) / 1000);
+    }
+    req.slot.send(req.unique, negErrno, bodyLength);
+  }
+
+  private void interrupt(RequestSlot slot, RequestView v) {
+    long target = v.opIn.get(JAVA_LONG, 0);
+    PendingRequest t = outstanding.get(target);
+    if (t != null) {
+      t.interrupted = true;
+      slot.release();
+    } else {
+      // Not dispatched yet (it may be on another loop): ask the kernel to send the interrupt again.
+      slot.send(v.unique, -Errno.EAGAIN, 0);
+    }
+  }
+
+  // ------------------------------------------------------------------ INIT
+
+  private void init(RequestSlot slot, RequestView v) {
+    MemorySegment in = v.opIn;
+    int major = in.get(JAVA_INT, InitIn.MAJOR);
+    int minor = in.get(JAVA_INT, InitIn.MINOR);
+    if (major < FUSE_KERNEL_VERSION) {
+      LOG.log(Level.ERROR, "kernel speaks FUSE {0}.{1}; uringfuse needs 7.x", major, minor);
+      slot.send(v.unique, -EPROTO, 0);
+      return;
+    }
+    MemorySegment out = slot.body();
+    out.asSlice(0, InitOut.BYTES).fill((byte) 0);
+    if (major > FUSE_KERNEL_VERSION) {
+      // Answer with our major only; the kernel sends INIT again in our version.
+      out.set(JAVA_INT, InitOut.MAJOR, FUSE_KERNEL_VERSION);
+      out.set(JAVA_INT, InitOut.MINOR, FUSE_KERNEL_MINOR_VERSION);
+      slot.send(v.unique, 0, 8);
+      return;
+    }
+    long kernelFlags = Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS));
+    if ((kernelFlags & FUSE_INIT_EXT) != 0 && in.byteSize() >= InitIn.FLAGS2 + 4) {
+      kernelFlags |= Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS2)) << 32;
+    }
+    long want = WANTED_FLAGS | fs.wantedInitFlags();
+    if (fs.supportsReaddirplus()) {
+      want |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
+    }
+    int maxPages = Math.min(256, options.maxWrite() / 4096);
+    int maxWrite = maxPages * 4096;
+    int maxReadahead = Math.min(in.get(JAVA_INT, InitIn.MAX_READAHEAD), maxWrite);
+    int maxBackground = Math.min(65535, options.maxBackground());
+    int congestion = maxBackground * 3 / 4;
+    int outMinor = Math.min(minor, FUSE_KERNEL_MINOR_VERSION);
+    ConnectionInfo proposed = new ConnectionInfo(major, outMinor, kernelFlags, want & kernelFlags, maxWrite,
+        maxReadahead, maxPages, maxBackground, congestion, 1, false);
+    boolean overUring = false;
+    if ((kernelFlags & FUSE_OVER_IO_URING) == 0) {
+      if (uringUnavailableReason.isEmpty()) {
+        uringUnavailableReason = "the kernel did not offer FUSE_OVER_IO_URING in FUSE_INIT";
+      }
+    } else if (uring != null && uring.prepare(proposed)) {
+      want |= FUSE_OVER_IO_URING;
+      overUring = true;
+    }
+    long negotiated = want & kernelFlags;
+    ConnectionInfo conn = new ConnectionInfo(major, outMinor, kernelFlags, negotiated, maxWrite, maxReadahead,
+        maxPages, maxBackground, congestion, 1, overUring);
+    connection = conn;
+    fs.init(conn);
+
+    out.set(JAVA_INT, InitOut.MAJOR, FUSE_KERNEL_VERSION);
+    out.set(JAVA_INT, InitOut.MINOR, outMinor);
+    out.set(JAVA_INT, InitOut.MAX_READAHEAD, maxReadahead);
+    out.set(JAVA_INT, InitOut.FLAGS, (int) negotiated);
+    out.set(JAVA_SHORT, InitOut.MAX_BACKGROUND, (short) maxBackground);
+    out.set(JAVA_SHORT, InitOut.CONGESTION_THRESHOLD, (short) congestion);
+    out.set(JAVA_INT, InitOut.MAX_WRITE, maxWrite);
+    out.set(JAVA_INT, InitOut.TIME_GRAN, 1);
+    out.set(JAVA_SHORT, InitOut.MAX_PAGES, (short) maxPages);
+    out.set(JAVA_INT, InitOut.FLAGS2, (int) (negotiated >>> 32));
+    int size = minor < 5 ? 8 : minor < 23 ? 24 : InitOut.BYTES;
+    if (debug) {
+      LOG.log(Level.INFO, "INIT: kernel 7.{0} flags 0x{1}; answering 7.{2} flags 0x{3} max_write {4}",
+          minor, Long.toHexString(kernelFlags), outMinor, Long.toHexString(negotiated), maxWrite);
+    }
+    slot.send(v.unique, 0, size);
+    if (overUring) {
+      uring.start(conn);
+    }
+    initDone.countDown();
+  }
+
+  // ------------------------------------------------------------------ end of session
+
+  @Override
+  public void onChannelEnded(String channel, int negErrno) {
+    if (liveChannels.decrementAndGet() <= 0) {
+      destroyFilesystem();
+      ended.countDown();
+    }
+  }
+
+  private void destroyFilesystem() {
+    if (destroyed.compareAndSet(false, true)) {
+      try {
+        fs.destroy();
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "filesystem destroy() failed", e);
+      }
+    }
+  }
+}

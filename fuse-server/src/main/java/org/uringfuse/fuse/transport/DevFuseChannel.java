@@ -1,0 +1,226 @@
+package org.uringfuse.fuse.transport;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
+import org.uringfuse.fuse.proto.ReplyEncoder;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.loop.EventLoop;
+import org.uringfuse.ring.loop.FdWatch;
+import org.uringfuse.ring.op.PollAdd;
+import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * The classic transport on one event loop: one {@code /dev/fuse} fd (the session's, or a
+ * {@code FUSE_DEV_IOC_CLONE}d one per loop) and a pool of request buffers. Each request is read
+ * whole into a free buffer and answered with one write of {@code fuse_out_header} + body from the
+ * same buffer (the body starts right after the header, so READ data filled in place needs no copy).
+ *
+ * <p>Reading: {@link ReadMode#POLL} watches the non-blocking fd with a level-triggered POLL_ADD and
+ * reads until EAGAIN (QEMU's model); {@link ReadMode#RING_READ} keeps an IORING_OP_READ in flight on
+ * the blocking fd for every free buffer. When every buffer is busy the channel stops reading until
+ * one is answered.
+ *
+ * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
+ */
+public final class DevFuseChannel {
+  private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
+
+  /** How requests are fetched from {@code /dev/fuse}. */
+  public enum ReadMode {
+    POLL,
+    RING_READ
+  }
+
+  private final String name;
+  private final int fd;
+  private final EventLoop loop;
+  private final RequestSink sink;
+  private final ReadMode mode;
+  private final Arena arena = Arena.ofShared();
+  private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  private final Slot[] slots;
+  private FdWatch watch;
+  private boolean ended;
+  private long requests;
+
+  /**
+   * @param fd a {@code /dev/fuse} fd: non-blocking for POLL, blocking for RING_READ
+   * @param bufferSize at least {@code max(8192, 80 + max_write)}, or the kernel refuses the read
+   */
+  public DevFuseChannel(String name, int fd, EventLoop loop, RequestSink sink, ReadMode mode,
+      int buffers, int bufferSize) {
+    this.name = name;
+    this.fd = fd;
+    this.loop = loop;
+    this.sink = sink;
+    this.mode = mode;
+    this.slots = new Slot[buffers];
+    for (int i = 0; i < buffers; i++) {
+      slots[i] = new Slot(arena.allocate(bufferSize, 4096));
+      free.add(slots[i]);
+    }
+  }
+
+  /** Starts reading; loop thread. */
+  public void start() {
+    if (mode == ReadMode.POLL) {
+      resumePolling();
+    } else {
+      Slot s;
+      while ((s = free.poll()) != null) {
+        s.submitRead();
+      }
+    }
+  }
+
+  /** Stops reading (the loop's close cancels what is in flight); loop thread. */
+  public void stop() {
+    ended = true;
+    if (watch != null) {
+      watch.close();
+      watch = null;
+    }
+  }
+
+  public int fd() {
+    return fd;
+  }
+
+  public long requestCount() {
+    return requests;
+  }
+
+  /** Buffers holding a request that has not been answered yet. */
+  public int busySlots() {
+    return slots.length - free.size();
+  }
+
+  /** Frees the buffers; call after the loop is closed. */
+  public void freeBuffers() {
+    arena.close();
+  }
+
+  private void resumePolling() {
+    if (!ended && watch == null) {
+      watch = loop.watchFd(fd, PollAdd.POLLIN, this::onReadable);
+    }
+  }
+
+  private void onReadable(int revents) {
+    if (ended) {
+      return;
+    }
+    while (true) {
+      Slot s = free.poll();
+      if (s == null) {
+        // Every buffer holds a request: stop watching until one is answered.
+        watch.close();
+        watch = null;
+        return;
+      }
+      long n = LibC.read(fd, s.buffer, s.buffer.byteSize());
+      if (n > 0) {
+        deliver(s, (int) n);
+        continue;
+      }
+      free.addFirst(s);
+      if (n == -Errno.EAGAIN) {
+        return;
+      }
+      if (n == -Errno.EINTR || n == -Errno.ENOENT) {
+        continue;
+      }
+      end((int) n);
+      return;
+    }
+  }
+
+  private void deliver(Slot s, int length) {
+    requests++;
+    s.busy = true;
+    sink.onDeviceRequest(s, s.buffer, length, loop);
+  }
+
+  private void end(int negErrno) {
+    if (ended) {
+      return;
+    }
+    stop();
+    if (negErrno != -Errno.ENODEV && negErrno != -Errno.ECONNABORTED) {
+      LOG.log(Level.WARNING, "{0}: /dev/fuse read failed: {1}", name, Errno.describe(negErrno));
+    }
+    sink.onChannelEnded(name, negErrno);
+  }
+
+  /** One request buffer: request in, reply out (header at 0, body right after it). */
+  private final class Slot implements RequestSlot {
+    final MemorySegment buffer;
+    final MemorySegment body;
+    final Read read;
+    boolean busy;
+
+    Slot(MemorySegment buffer) {
+      this.buffer = buffer;
+      this.body = buffer.asSlice(OutHeader.BYTES);
+      this.read = Read.of(fd, buffer, -1);
+    }
+
+    void submitRead() {
+      loop.addSqe(read, this::onRead);
+    }
+
+    private void onRead(int res, int flags) {
+      if (res > 0) {
+        deliver(this, res);
+      } else if (ended || res == -Errno.ECANCELED) {
+        free.add(this);
+      } else if (res == -Errno.EINTR || res == -Errno.ENOENT || res == -Errno.EAGAIN) {
+        submitRead();
+      } else {
+        free.add(this);
+        end(res);
+      }
+    }
+
+    @Override
+    public MemorySegment body() {
+      return body;
+    }
+
+    @Override
+    public void send(long unique, int negErrno, int bodyLength) {
+      int total = OutHeader.BYTES + bodyLength;
+      ReplyEncoder.outHeader(buffer, total, negErrno, unique);
+      long w = LibC.write(fd, buffer, total);
+      if (w < 0 && w != -Errno.ENOENT && !ended) {
+        // ENOENT: the request was interrupted or aborted meanwhile; nothing to do.
+        LOG.log(Level.WARNING, "{0}: reply to {1} failed: {2}", name, unique, Errno.describe((int) w));
+      }
+      release();
+    }
+
+    @Override
+    public void release() {
+      busy = false;
+      if (ended) {
+        free.add(this);
+        return;
+      }
+      if (mode == ReadMode.RING_READ) {
+        submitRead();
+      } else {
+        free.add(this);
+        resumePolling();
+      }
+    }
+
+    @Override
+    public String transportName() {
+      return "classic";
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package org.uringfuse.fuse.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.uringfuse.fuse.FuseUringSupport;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.testing.RequireUring;
+
+/**
+ * A real mount for a test: a temporary mountpoint, the filesystem served on the requested
+ * transport, and on close an unmount followed by checks that nothing leaked (no unanswered
+ * requests, no /dev/fuse, io_uring, eventfd or epoll fds left open, the mount gone).
+ */
+public final class MountFixture implements AutoCloseable {
+  public final Path dir;
+  public final Path mnt;
+  public final FuseServer server;
+  private final Map<String, Integer> kernelFdsBefore;
+
+  private MountFixture(Path dir, Path mnt, FuseServer server, Map<String, Integer> before) {
+    this.dir = dir;
+    this.mnt = mnt;
+    this.server = server;
+    this.kernelFdsBefore = before;
+  }
+
+  public static MountFixture mount(Filesystem fs, TransportKind transport) throws IOException {
+    return mount(fs, transport, MountOptions.defaults());
+  }
+
+  public static MountFixture mount(Filesystem fs, TransportKind transport, MountOptions options)
+      throws IOException {
+    return mount(fs, transport, options, false);
+  }
+
+  /** Mounts on a directory, or over a regular file when {@code fileMountpoint}. */
+  public static MountFixture mount(Filesystem fs, TransportKind transport, MountOptions options,
+      boolean fileMountpoint) throws IOException {
+    requireTransport(transport);
+    Map<String, Integer> before = kernelFds();
+    Path dir = Files.createTempDirectory("uringfuse-test");
+    Path mnt = dir.resolve("mnt");
+    if (fileMountpoint) {
+      Files.createFile(mnt);
+    } else {
+      Files.createDirectory(mnt);
+    }
+    FuseServer server = FuseServer.start(fs, mnt, options.withTransport(transport));
+    await().atMost(Duration.ofSeconds(10)).until(server.mount()::isMounted);
+    if (transport == TransportKind.URING) {
+      assertEquals("uring", server.transport(), "FUSE-over-io_uring must really be negotiated");
+    } else if (transport == TransportKind.CLASSIC) {
+      assertEquals("classic", server.transport());
+    }
+    return new MountFixture(dir, mnt, server, before);
+  }
+
+  /** The uring transport needs the kernel's FUSE-over-io_uring: a failure on CI, a skip elsewhere. */
+  static void requireTransport(TransportKind transport) {
+    if (transport == TransportKind.URING) {
+      RequireUring.ioUring();
+      FuseUringSupport.Status s = FuseUringSupport.check();
+      if (RequireUring.required()) {
+        assertTrue(s.usable(), "FUSE-over-io_uring required (UF_REQUIRE_URING=1): " + s.reason());
+      } else {
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.usable(), s.reason());
+      }
+    }
+  }
+
+  /** Runs a command (bounded) and returns its stdout; fails on a non-zero exit. */
+  public static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    assertFalse(server.mount().isMounted(), "still mounted after close");
+    assertEquals(0, server.unansweredRequests(), "unanswered requests at unmount");
+    assertEquals(kernelFdsBefore, kernelFds(), "kernel fds leaked by the server");
+    try (Stream<Path> s = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(s.toList());
+      all.sort((a, b) -> b.getNameCount() - a.getNameCount());
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Open fds of this process pointing at /dev/fuse, io_uring, eventfd or epoll, by kind. */
+  static Map<String, Integer> kernelFds() throws IOException {
+    Map<String, Integer> m = new TreeMap<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.equals("/dev/fuse") || target.startsWith("anon_inode:[io_uring")
+              || target.startsWith("anon_inode:[eventfd") || target.startsWith("anon_inode:[eventpoll")) {
+            m.merge(target, 1, Integer::sum);
+          }
+        } catch (IOException e) {
+          // the fd closed while listing (the listing's own directory fd)
+        }
+      }
+    }
+    return m;
+  }
+}
