@@ -241,9 +241,15 @@ public final class Session implements RequestSink {
   // ------------------------------------------------------------------ INIT
 
   private void init(RequestSlot slot, RequestView v) {
+    // Read all of fuse_init_in first: on /dev/fuse the reply body shares the request's buffer.
     MemorySegment in = v.opIn;
     int major = in.get(JAVA_INT, InitIn.MAJOR);
     int minor = in.get(JAVA_INT, InitIn.MINOR);
+    int kernelReadahead = in.get(JAVA_INT, InitIn.MAX_READAHEAD);
+    long kernelFlags = Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS));
+    if ((kernelFlags & FUSE_INIT_EXT) != 0 && in.byteSize() >= InitIn.FLAGS2 + 4) {
+      kernelFlags |= Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS2)) << 32;
+    }
     if (major < FUSE_KERNEL_VERSION) {
       LOG.log(Level.ERROR, "kernel speaks FUSE {0}.{1}; uringfuse needs 7.x", major, minor);
       slot.send(v.unique, -EPROTO, 0);
@@ -258,17 +264,13 @@ public final class Session implements RequestSink {
       slot.send(v.unique, 0, 8);
       return;
     }
-    long kernelFlags = Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS));
-    if ((kernelFlags & FUSE_INIT_EXT) != 0 && in.byteSize() >= InitIn.FLAGS2 + 4) {
-      kernelFlags |= Integer.toUnsignedLong(in.get(JAVA_INT, InitIn.FLAGS2)) << 32;
-    }
     long want = WANTED_FLAGS | fs.wantedInitFlags();
     if (fs.supportsReaddirplus()) {
       want |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
     }
     int maxPages = Math.min(256, options.maxWrite() / 4096);
     int maxWrite = maxPages * 4096;
-    int maxReadahead = Math.min(in.get(JAVA_INT, InitIn.MAX_READAHEAD), maxWrite);
+    int maxReadahead = Math.min(kernelReadahead, maxWrite);
     int maxBackground = Math.min(65535, options.maxBackground());
     int congestion = maxBackground * 3 / 4;
     int outMinor = Math.min(minor, FUSE_KERNEL_MINOR_VERSION);
