@@ -13,6 +13,7 @@ import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.transport.DevFuseChannel;
 import org.uringfuse.fuse.transport.DevFuseChannel.ReadMode;
 import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.fuse.transport.UringQueues;
 import org.uringfuse.ring.RingOptions;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.EventLoops;
@@ -44,7 +45,7 @@ public final class FuseServer implements AutoCloseable {
   private final MountOptions options;
   private final List<EventLoop> loops = new ArrayList<>();
   private final List<DevFuseChannel> channels = new ArrayList<>();
-  private final List<AutoCloseable> extraTransports = new ArrayList<>();
+  private UringQueues uring;
   private boolean closed;
 
   private FuseServer(Session session, FuseMount mount, MountOptions options) {
@@ -83,12 +84,20 @@ public final class FuseServer implements AutoCloseable {
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
     }
+    int[] fds = new int[loops.size()];
     for (int i = 0; i < loops.size(); i++) {
-      int fd = i == 0 ? mount.deviceFd() : mount.cloneDevice(poll);
+      fds[i] = i == 0 ? mount.deviceFd() : mount.cloneDevice(poll);
+    }
+    if (options.transport() != TransportKind.CLASSIC) {
+      uring = new UringQueues(session, loops, fds, options.queueDepth());
+      session.uringStarter(uring);
+    }
+    for (int i = 0; i < loops.size(); i++) {
+      int fd = fds[i];
       DevFuseChannel ch = new DevFuseChannel("classic-" + i, fd, loops.get(i), session, options.readMode(),
           options.buffersPerLoop(), options.deviceBufferSize());
       channels.add(ch);
-      session.channelStarted();
+      session.onChannelStarted();
       loops.get(i).execute(ch::start);
     }
     try {
@@ -101,12 +110,14 @@ public final class FuseServer implements AutoCloseable {
     }
     ConnectionInfo c = session.connection();
     if (!c.overIoUring()) {
+      String why = uring != null && !uring.unavailableReason().isEmpty()
+          ? uring.unavailableReason() : session.uringUnavailableReason();
       if (options.transport() == TransportKind.URING) {
-        throw new FuseUringUnavailableException(session.uringUnavailableReason());
+        throw new FuseUringUnavailableException(why);
       }
       if (options.transport() == TransportKind.AUTO) {
         LOG.log(Level.INFO, "serving {0} over /dev/fuse: FUSE-over-io_uring not used ({1})",
-            mount.mountpoint(), session.uringUnavailableReason());
+            mount.mountpoint(), why);
       }
     }
   }
@@ -128,8 +139,10 @@ public final class FuseServer implements AutoCloseable {
     return mount;
   }
 
-  void addTransport(AutoCloseable transport) {
-    extraTransports.add(transport);
+  /** The io_uring transport's queues, when FUSE-over-io_uring is in use. */
+  public java.util.Optional<UringQueues> uringQueues() {
+    return session.connection() != null && session.connection().overIoUring()
+        ? java.util.Optional.of(uring) : java.util.Optional.empty();
   }
 
   /** "uring" when FUSE-over-io_uring was negotiated, else "classic". */
@@ -187,15 +200,11 @@ public final class FuseServer implements AutoCloseable {
         LOG.log(Level.WARNING, "{0}: channels did not end; closing the loops anyway", mount.mountpoint());
       }
     }
-    for (AutoCloseable t : extraTransports) {
-      try {
-        t.close();
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "closing a transport failed", e);
-      }
-    }
     for (EventLoop loop : loops) {
       loop.close();
+    }
+    if (uring != null) {
+      uring.close();
     }
     for (int i = 0; i < channels.size(); i++) {
       channels.get(i).freeBuffers();

@@ -22,6 +22,7 @@ import org.uringfuse.fuse.proto.Opcode;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSink;
 import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.fuse.transport.UringStarter;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
 
@@ -41,15 +42,6 @@ public final class Session implements RequestSink {
   static final long WANTED_FLAGS = FUSE_ASYNC_READ | FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_PARALLEL_DIROPS
       | FUSE_MAX_PAGES | FUSE_HANDLE_KILLPRIV_V2 | FUSE_SETXATTR_EXT | FUSE_INIT_EXT | FUSE_ASYNC_DIO
       | FUSE_AUTO_INVAL_DATA;
-
-  /** Hook the io_uring transport installs: whether it can take over, and starting it after INIT. */
-  public interface UringStarter {
-    /** True when the queues can be created (called before the INIT reply). */
-    boolean prepare(ConnectionInfo proposed);
-
-    /** Registers every queue's entries; called right after the INIT reply was written. */
-    void start(ConnectionInfo negotiated);
-  }
 
   private final Filesystem fs;
   private final MountOptions options;
@@ -87,8 +79,8 @@ public final class Session implements RequestSink {
     return uringUnavailableReason;
   }
 
-  /** A channel starts serving; the session ends when every channel has ended. */
-  public void channelStarted() {
+  @Override
+  public void onChannelStarted() {
     liveChannels.incrementAndGet();
   }
 
@@ -126,7 +118,7 @@ public final class Session implements RequestSink {
     Opcode op = Opcode.of(code);
     long unique = RequestView.uniqueOf(buffer);
     if (op == null) {
-      unknown(code, unique, slot);
+      onUnknownOpcode(code, unique, slot);
       return;
     }
     int fixed = op == Opcode.INIT ? Math.min(InitIn.BYTES, length - InHeader.BYTES) : op.fixedIn(setxattrExt());
@@ -140,17 +132,18 @@ public final class Session implements RequestSink {
     handle(op, slot, v, loop);
   }
 
-  /** A request from the io_uring transport (already split into header, op struct and payload). */
+  @Override
   public void onRingRequest(Opcode op, RequestSlot slot, RequestView v, EventLoop loop) {
     handle(op, slot, v, loop);
   }
 
-  /** The op struct size the ring transport must hand to {@link RequestView#parseRing}. */
+  @Override
   public int fixedIn(Opcode op) {
     return op.fixedIn(setxattrExt());
   }
 
-  void unknown(int code, long unique, RequestSlot slot) {
+  @Override
+  public void onUnknownOpcode(int code, long unique, RequestSlot slot) {
     if (unknownOpcodesLogged.add(code)) {
       LOG.log(Level.INFO, "answering ENOSYS to unsupported FUSE opcode {0} ({1})", Opcode.nameOf(code), code);
     }

@@ -1,0 +1,296 @@
+package org.uringfuse.fuse.transport;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.abi.FuseStructs.InHeader;
+import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
+import org.uringfuse.fuse.abi.FuseStructs.UringCmdReq;
+import org.uringfuse.fuse.abi.FuseStructs.UringReqHeader;
+import org.uringfuse.fuse.api.ConnectionInfo;
+import org.uringfuse.fuse.proto.MalformedRequestException;
+import org.uringfuse.fuse.proto.Opcode;
+import org.uringfuse.fuse.proto.ReplyEncoder;
+import org.uringfuse.fuse.proto.RequestView;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.abi.Iovec;
+import org.uringfuse.ring.loop.CqeHandler;
+import org.uringfuse.ring.loop.EventLoop;
+import org.uringfuse.ring.loop.LoopOptions;
+import org.uringfuse.ring.op.AsyncCancel;
+import org.uringfuse.ring.op.UringCmd;
+
+/**
+ * The FUSE-over-io_uring transport: one queue per possible CPU, {@code depth} entries per queue,
+ * each entry a header buffer (288 bytes, page aligned) and a payload buffer sized from the
+ * negotiated INIT values. Queues are spread round-robin over the session's event loops; an entry
+ * lives on exactly one loop, which submits its URING_CMDs (REGISTER once, then COMMIT_AND_FETCH
+ * after every reply) on the same ring as everything else that loop does.
+ *
+ * <p>Threads: an entry is touched only by its loop thread (the kernel delivers requests as task
+ * work of the thread that submitted the command). {@link #liveEntries} and the per-queue counters
+ * are atomics read by other threads. Buffers are freed by {@link #close()} only once every entry has
+ * seen its last completion (-ENOTCONN at unmount); otherwise they are left allocated.
+ */
+public final class UringQueues implements UringStarter, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
+  static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
+
+  private final RequestSink sink;
+  private final List<EventLoop> loops;
+  private final int[] deviceFds;
+  private final int depth;
+  private final Arena arena = Arena.ofShared();
+  private final List<RingEntry> entries = new ArrayList<>();
+  private final AtomicInteger liveEntries = new AtomicInteger();
+  private AtomicLongArray requestsPerQueue = new AtomicLongArray(0);
+  private int queueCount;
+  private int payloadSize;
+  private volatile String unavailableReason = "";
+
+  /**
+   * @param loops the session's loops (io_uring backend, SQE128 rings)
+   * @param deviceFds the /dev/fuse fd each loop uses (index = loop)
+   * @param depth entries per queue
+   */
+  public UringQueues(RequestSink sink, List<EventLoop> loops, int[] deviceFds, int depth) {
+    this.sink = sink;
+    this.loops = List.copyOf(loops);
+    this.deviceFds = deviceFds.clone();
+    this.depth = depth;
+  }
+
+  /** Why {@link #prepare} said no (empty when it said yes). */
+  public String unavailableReason() {
+    return unavailableReason;
+  }
+
+  @Override
+  public boolean prepare(ConnectionInfo proposed) {
+    for (EventLoop loop : loops) {
+      if (loop.backend() != LoopOptions.Backend.IO_URING) {
+        unavailableReason = "the event loops run on epoll (io_uring unavailable)";
+        return false;
+      }
+    }
+    try {
+      queueCount = possibleCpus();
+    } catch (IOException e) {
+      unavailableReason = "cannot read " + POSSIBLE_CPUS + ": " + e.getMessage();
+      return false;
+    }
+    payloadSize = Math.max(FuseKernel.FUSE_MIN_READ_BUFFER,
+        Math.max(proposed.maxWrite(), proposed.maxPages() * 4096));
+    requestsPerQueue = new AtomicLongArray(queueCount);
+    for (int q = 0; q < queueCount; q++) {
+      int loopIndex = q % loops.size();
+      for (int i = 0; i < depth; i++) {
+        entries.add(new RingEntry(q, loops.get(loopIndex), deviceFds[loopIndex]));
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void start(ConnectionInfo negotiated) {
+    sink.onChannelStarted();
+    liveEntries.set(entries.size());
+    for (int q = 0; q < queueCount; q++) {
+      List<RingEntry> queue = entries.subList(q * depth, (q + 1) * depth);
+      queue.get(0).loop.execute(() -> queue.forEach(RingEntry::register));
+    }
+    LOG.log(Level.DEBUG, "FUSE-over-io_uring: {0} queues x {1} entries on {2} loops, payload {3} bytes",
+        queueCount, depth, loops.size(), payloadSize);
+  }
+
+  public int queueCount() {
+    return queueCount;
+  }
+
+  public int depth() {
+    return depth;
+  }
+
+  /** Requests served per queue (index = CPU). */
+  public long[] requestsPerQueue() {
+    long[] out = new long[requestsPerQueue.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = requestsPerQueue.get(i);
+    }
+    return out;
+  }
+
+  /** Entries whose command is still with the kernel (or being answered). */
+  public int liveEntries() {
+    return liveEntries.get();
+  }
+
+  /**
+   * Submits IORING_OP_ASYNC_CANCEL for one FUSE command of each queue and returns the kernel's
+   * answers (the brief expects -ENOENT: uring_cmds are not in io_uring's cancel lookup).
+   */
+  public CompletableFuture<List<Integer>> cancelOnePerQueue() {
+    List<CompletableFuture<Integer>> answers = new ArrayList<>();
+    for (int q = 0; q < queueCount; q++) {
+      RingEntry e = entries.get(q * depth);
+      CompletableFuture<Integer> f = new CompletableFuture<>();
+      answers.add(f);
+      e.loop.execute(() -> {
+        if (e.pendingOp == 0) {
+          f.complete(-Errno.EALREADY);
+        } else {
+          e.loop.addSqe(AsyncCancel.byUserData(e.pendingOp), (res, flags) -> f.complete(res));
+        }
+      });
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(v -> answers.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** Frees the buffers when every entry is done; otherwise leaves them allocated and says so. */
+  @Override
+  public void close() {
+    int live = liveEntries.get();
+    if (live == 0) {
+      arena.close();
+    } else {
+      LOG.log(Level.WARNING, "{0} FUSE ring entries still with the kernel; their buffers stay allocated", live);
+    }
+  }
+
+  /** Number of possible CPUs (the kernel makes one queue per possible CPU, online or not). */
+  public static int possibleCpus() throws IOException {
+    String spec = Files.readString(POSSIBLE_CPUS).trim();
+    int max = -1;
+    for (String part : spec.split(",")) {
+      String[] range = part.split("-");
+      max = Math.max(max, Integer.parseInt(range[range.length - 1].trim()));
+    }
+    return max + 1;
+  }
+
+  private void entryEnded(int res) {
+    if (liveEntries.decrementAndGet() == 0) {
+      sink.onChannelEnded("uring", res);
+    }
+  }
+
+  /** One ring entry: its buffers, its two commands, and the request it currently holds. */
+  private final class RingEntry implements CqeHandler, RequestSlot {
+    final int qid;
+    final EventLoop loop;
+    final MemorySegment header;
+    final MemorySegment payload;
+    final MemorySegment iov;
+    final UringCmd register;
+    final UringCmd commit;
+    long commitId;
+    long pendingOp;
+    boolean registered;
+
+    RingEntry(int qid, EventLoop loop, int fd) {
+      this.qid = qid;
+      this.loop = loop;
+      this.header = arena.allocate(4096, 4096).asSlice(0, UringReqHeader.BYTES);
+      this.payload = arena.allocate(payloadSize, 4096);
+      this.iov = arena.allocate(Iovec.BYTES * 2, 8);
+      Iovec.set(iov, 0, header);
+      Iovec.set(iov, 1, payload);
+      this.register = UringCmd.of(fd, FuseKernel.FUSE_IO_URING_CMD_REGISTER).addr(iov, 2).cmd(this::writeCmd);
+      this.commit = UringCmd.of(fd, FuseKernel.FUSE_IO_URING_CMD_COMMIT_AND_FETCH).noAddr().cmd(this::writeCmd);
+    }
+
+    private void writeCmd(MemorySegment sqe, long off) {
+      sqe.set(JAVA_LONG, off + UringCmdReq.FLAGS, 0L);
+      sqe.set(JAVA_LONG, off + UringCmdReq.COMMIT_ID, registered ? commitId : 0L);
+      sqe.set(JAVA_SHORT, off + UringCmdReq.QID, (short) qid);
+    }
+
+    void register() {
+      registered = false;
+      pendingOp = loop.addSqe(register, this);
+    }
+
+    @Override
+    public void complete(int res, int flags) {
+      pendingOp = 0;
+      if (res == 0) {
+        registered = true;
+        onRequest();
+        return;
+      }
+      if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
+        // REGISTER before the kernel processed the INIT reply, or an interrupted wait: try again.
+        if (registered) {
+          pendingOp = loop.addSqe(commit, this);
+        } else {
+          register();
+        }
+        return;
+      }
+      if (res != -Errno.ENOTCONN && res != -Errno.ECONNABORTED && res != -Errno.ECANCELED) {
+        LOG.log(Level.ERROR, "FUSE ring entry of queue {0}: {1} failed: {2}", qid,
+            registered ? "COMMIT_AND_FETCH" : "REGISTER", Errno.describe(res));
+      }
+      entryEnded(res);
+    }
+
+    private void onRequest() {
+      requestsPerQueue.incrementAndGet(qid);
+      commitId = header.get(JAVA_LONG, UringReqHeader.COMMIT_ID);
+      int code = header.get(JAVA_INT, InHeader.OPCODE);
+      long unique = header.get(JAVA_LONG, InHeader.UNIQUE);
+      Opcode op = Opcode.of(code);
+      if (op == null) {
+        sink.onUnknownOpcode(code, unique, this);
+        return;
+      }
+      RequestView v;
+      try {
+        v = RequestView.parseRing(header, header.asSlice(UringReqHeader.OP_IN, UringReqHeader.OP_IN_BYTES),
+            sink.fixedIn(op), payload, header.get(JAVA_INT, UringReqHeader.PAYLOAD_SZ));
+      } catch (MalformedRequestException e) {
+        LOG.log(Level.WARNING, "malformed ring request {0}: {1}", unique, e.getMessage());
+        send(unique, -Errno.EIO, 0);
+        return;
+      }
+      sink.onRingRequest(op, this, v, loop);
+    }
+
+    @Override
+    public MemorySegment body() {
+      return payload;
+    }
+
+    @Override
+    public void send(long unique, int negErrno, int bodyLength) {
+      ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, negErrno, unique);
+      header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
+      pendingOp = loop.addSqe(commit, this);
+    }
+
+    @Override
+    public void release() {
+      // Ring requests always expect an answer; re-arm the entry with an empty one.
+      send(header.get(JAVA_LONG, InHeader.UNIQUE), 0, 0);
+    }
+
+    @Override
+    public String transportName() {
+      return "uring";
+    }
+  }
+}
