@@ -4,6 +4,7 @@
  */
 module org.uringfuse.fuse {
   requires transitive org.uringfuse.ring;
+  requires jdk.unsupported;
   exports org.uringfuse.fuse;
   exports org.uringfuse.fuse.api;
   exports org.uringfuse.fuse.server;
