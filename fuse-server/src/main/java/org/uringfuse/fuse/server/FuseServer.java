@@ -39,6 +39,7 @@ public final class FuseServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FuseServer.class.getName());
   private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
+  static final long DEFAULT_POLL_MAX_NANOS = 200_000;
 
   private final Session session;
   private final FuseMount mount;
@@ -76,10 +77,19 @@ public final class FuseServer implements AutoCloseable {
   }
 
   private void serve(boolean poll) throws IOException {
-    LoopOptions loopOptions = LoopOptions.defaults();
+    // FUSE round trips at queue depth 1 leave 20-40 us between requests: poll up to 200 us (measured
+    // with bench/transport-bench.sh; QEMU's 32 us default lost half the depth-1 IOPS here).
+    LoopOptions loopOptions = LoopOptions.defaults()
+        .withPollMaxNanos(Long.getLong("uringfuse.pollMaxNs", DEFAULT_POLL_MAX_NANOS));
     if (options.transport() != TransportKind.CLASSIC) {
       int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * possibleCpus() * 2) * 2);
-      loopOptions = loopOptions.withRing(RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536)));
+      RingOptions ring = RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536));
+      ring = switch (System.getProperty("uringfuse.taskrun", "defer")) {
+        case "coop" -> ring.coopTaskrun(true).singleIssuer(false);
+        case "plain" -> ring.plainTaskrun().singleIssuer(false);
+        default -> ring;
+      };
+      loopOptions = loopOptions.withRing(ring);
     }
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));

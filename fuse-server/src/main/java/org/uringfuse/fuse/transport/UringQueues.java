@@ -48,6 +48,11 @@ import org.uringfuse.ring.op.UringCmd;
 public final class UringQueues implements UringStarter, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
   static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
+  /**
+   * Whether a reply's COMMIT_AND_FETCH enters the kernel at once or rides with the loop's next
+   * batched {@code io_uring_enter}. Property {@code uringfuse.commit=immediate|batched}.
+   */
+  static final boolean IMMEDIATE_COMMIT = "immediate".equals(System.getProperty("uringfuse.commit", "batched"));
 
   private final RequestSink sink;
   private final List<EventLoop> loops;
@@ -280,6 +285,9 @@ public final class UringQueues implements UringStarter, AutoCloseable {
       ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, negErrno, unique);
       header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
       pendingOp = loop.addSqe(commit, this);
+      if (IMMEDIATE_COMMIT) {
+        loop.submitNow();
+      }
     }
 
     @Override

@@ -113,6 +113,14 @@ public final class UringEventLoop extends AbstractEventLoop {
     return userData;
   }
 
+  @Override
+  public void submitNow() {
+    checkThread();
+    if (ring.pendingSubmissions() > 0) {
+      submitPending();
+    }
+  }
+
   /** Submits what is pending without waiting; handles EINTR, EBUSY and EAGAIN. */
   private void submitPending() {
     while (true) {
@@ -273,7 +281,8 @@ public final class UringEventLoop extends AbstractEventLoop {
           submitPending();
           return;
         }
-        Thread.onSpinWait();
+        // Give the CPU to runnable threads (the clients we wait for may share it) while polling.
+        Thread.yield();
       } while (System.nanoTime() - deadline < 0);
     }
     if (!prepareToBlock()) {
