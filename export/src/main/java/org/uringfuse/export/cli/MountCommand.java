@@ -1,0 +1,280 @@
+package org.uringfuse.export.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.uringfuse.export.passthrough.PassthroughFs;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.server.FuseServer;
+import org.uringfuse.fuse.server.FuseUringUnavailableException;
+import org.uringfuse.fuse.server.MountOptions;
+import org.uringfuse.fuse.server.SignalShutdown;
+import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.fuse.transport.TransportKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code uringfuse mount SOURCE MOUNTPOINT}: serves a directory (passthrough). Without
+ * {@code --foreground} it starts itself again detached ({@code setsid}, output to a log file) and
+ * returns once the mount is live.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+    description = {"Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
+        "A directory SOURCE is exported as a passthrough filesystem.",
+        "Returns once the mount is live; the server keeps running detached until unmounted",
+        "(umount MOUNTPOINT, uringfuse umount MOUNTPOINT) or sent SIGTERM."})
+final class MountCommand implements Callable<Integer> {
+  static final String READY_PREFIX = "mounted ";
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "directory to export")
+  Path source;
+
+  @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "existing directory to mount on")
+  Path mountpoint;
+
+  @Option(names = "-o", paramLabel = "OPTIONS", description = {"comma-separated mount options: ro, rw,",
+      "allow_other (implies default_permissions), default_permissions, no_default_permissions,",
+      "dev, suid, fsname=NAME, subtype=NAME, max_read=N, max_write=N, entry_timeout=SECONDS,",
+      "attr_timeout=SECONDS (timeouts default to 0: the backing directory may change under us)"})
+  List<String> options = new ArrayList<>();
+
+  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|uring|classic",
+      description = "auto: io_uring when the kernel offers it, else /dev/fuse (default); uring: fail if unavailable")
+  String transport;
+
+  @Option(names = "--threads", paramLabel = "N", description = "event loops (default: one per CPU)")
+  Integer threads;
+
+  @Option(names = "--queue-depth", paramLabel = "N", description = "FUSE-over-io_uring entries per CPU queue (default 32)")
+  Integer queueDepth;
+
+  @Option(names = {"-f", "--foreground"}, description = "stay in the foreground (logs to stderr)")
+  boolean foreground;
+
+  @Option(names = "--debug", description = "log every FUSE request and reply")
+  boolean debug;
+
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "where the detached server logs (default /var/log/uringfuse/<mountpoint>.log)")
+  Path logFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    MountOptionsParser parsed;
+    try {
+      parsed = parseOptions();
+    } catch (IllegalArgumentException e) {
+      err.println("uringfuse mount: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    String problem = checkPaths();
+    if (problem != null) {
+      err.println("uringfuse mount: " + problem);
+      return ExitCodes.FAILURE;
+    }
+    parsed.warnings.forEach(w -> err.println("uringfuse mount: warning: " + w));
+    err.flush();
+    return foreground ? serve(parsed, err) : Daemon.launch(this, err);
+  }
+
+  private MountOptionsParser parseOptions() {
+    MountOptions base = MountOptions.defaults().withFsname(source.toString().replace(",", "_"));
+    TransportKind kind = switch (transport.toLowerCase()) {
+      case "auto" -> TransportKind.AUTO;
+      case "uring" -> TransportKind.URING;
+      case "classic" -> TransportKind.CLASSIC;
+      default -> throw new IllegalArgumentException("--transport must be auto, uring or classic, not '" + transport + "'");
+    };
+    base = base.withTransport(kind).withDebug(debug);
+    if (threads != null) {
+      base = base.withThreads(threads);
+    }
+    if (queueDepth != null) {
+      base = base.withQueueDepth(queueDepth);
+    }
+    MountOptionsParser p = new MountOptionsParser(base);
+    options.forEach(p::apply);
+    p.finish();
+    return p;
+  }
+
+  /** The mistakes a user makes most, each in one line; null when the paths are fine. */
+  String checkPaths() {
+    if (FuseSyscalls.getuid() != 0) {
+      return "mounting needs root: run it with sudo";
+    }
+    if (!Files.exists(source)) {
+      return "source " + source + " does not exist";
+    }
+    if (!Files.isDirectory(source)) {
+      return "source " + source + " is not a directory (disk images are not served yet)";
+    }
+    if (!Files.exists(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
+      return "mountpoint " + mountpoint + " does not exist (create it: mkdir -p " + mountpoint + ")";
+    }
+    if (!Files.isDirectory(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
+      return "mountpoint " + mountpoint + " is not a directory";
+    }
+    try {
+      Path src = source.toRealPath();
+      Path mnt = mountpoint.toRealPath();
+      if (mnt.startsWith(src)) {
+        return "mountpoint " + mnt + " is inside the source " + src
+            + ": the mount would contain itself; choose a mountpoint outside the source";
+      }
+      if (isMountPoint(mnt)) {
+        return "mountpoint " + mnt + " is already in use (a filesystem is mounted there: umount " + mnt + ")";
+      }
+    } catch (IOException e) {
+      return "cannot resolve paths: " + e.getMessage();
+    }
+    return null;
+  }
+
+  static boolean isMountPoint(Path real) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      if (f.length > 4 && f[4].replace("\\040", " ").equals(real.toString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int serve(MountOptionsParser parsed, PrintWriter err) {
+    Filesystem fs;
+    try {
+      fs = PassthroughFs.open(source.toRealPath(), parsed.passthrough);
+    } catch (IOException e) {
+      err.println("uringfuse mount: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    FuseServer server;
+    try {
+      server = FuseServer.start(fs, mountpoint, parsed.mount);
+    } catch (FuseUringUnavailableException e) {
+      fs.destroy();
+      err.println("uringfuse mount: " + e.getMessage() + " (use --transport auto to fall back to /dev/fuse)");
+      return ExitCodes.NO_FUSE_URING;
+    } catch (IOException e) {
+      fs.destroy();
+      err.println("uringfuse mount: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    SignalShutdown.install(server);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(READY_PREFIX + server.transport() + " " + server.mountpoint() + " (pid "
+        + ProcessHandle.current().pid() + ")");
+    out.flush();
+    try {
+      while (!server.awaitTermination(Duration.ofHours(1))) {
+        // serve until unmounted
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.close();
+    return ExitCodes.OK;
+  }
+
+  /** Starting the detached server and waiting until its mount is live. */
+  static final class Daemon {
+    private Daemon() {}
+
+    static int launch(MountCommand cmd, PrintWriter err) {
+      Path log = cmd.logFile != null ? cmd.logFile : defaultLog(cmd.mountpoint);
+      try {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+      } catch (IOException e) {
+        err.println("uringfuse mount: cannot create the log directory for " + log + ": " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      List<String> argv = new ArrayList<>();
+      argv.add("setsid");
+      argv.add(ProcessHandle.current().info().command().orElse("java"));
+      argv.addAll(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
+      argv.add("--foreground");
+      Process child;
+      long logStart;
+      try {
+        logStart = Files.exists(log) ? Files.size(log) : 0;
+        child = new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectErrorStream(true)
+            .start();
+      } catch (IOException e) {
+        err.println("uringfuse mount: cannot start the server: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() - deadline < 0) {
+        String ready = readyLine(log, logStart);
+        if (ready != null) {
+          // the ready line is "mounted TRANSPORT MOUNTPOINT (pid N)"
+          String[] words = ready.substring(READY_PREFIX.length()).split(" ", 2);
+          PrintWriter out = cmd.spec.commandLine().getOut();
+          out.println("uringfuse: " + cmd.source + " mounted at " + words[1] + " over " + words[0] + "; log " + log);
+          out.flush();
+          return ExitCodes.OK;
+        }
+        try {
+          if (child.waitFor(50, TimeUnit.MILLISECONDS)) {
+            err.println(tail(log, logStart));
+            return child.exitValue();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return ExitCodes.FAILURE;
+        }
+      }
+      err.println("uringfuse mount: the server did not report a live mount within 30 s; see " + log);
+      return ExitCodes.FAILURE;
+    }
+
+    static Path defaultLog(Path mountpoint) {
+      String name = mountpoint.toAbsolutePath().normalize().toString().replaceAll("[^A-Za-z0-9._-]+", "_");
+      return Path.of("/var/log/uringfuse", name.replaceAll("^_+", "") + ".log");
+    }
+
+    private static String readyLine(Path log, long from) {
+      String text = readFrom(log, from);
+      for (String line : text.split("\n")) {
+        if (line.startsWith(READY_PREFIX)) {
+          return line;
+        }
+      }
+      return null;
+    }
+
+    private static String tail(Path log, long from) {
+      String text = readFrom(log, from).strip();
+      return text.isEmpty() ? "uringfuse mount: the server exited without a message" : text;
+    }
+
+    private static String readFrom(Path log, long from) {
+      try {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
+}

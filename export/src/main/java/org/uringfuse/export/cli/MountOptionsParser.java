@@ -1,0 +1,110 @@
+package org.uringfuse.export.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uringfuse.export.passthrough.PassthroughOptions;
+import org.uringfuse.fuse.server.MountOptions;
+
+/**
+ * Parses {@code -o} option lists ({@code ro,allow_other,fsname=x,...}) into mount and export
+ * settings. Unknown options are usage errors, never silently ignored.
+ */
+final class MountOptionsParser {
+  MountOptions mount;
+  PassthroughOptions passthrough = PassthroughOptions.defaults();
+  final List<String> warnings = new ArrayList<>();
+  private boolean defaultPermissionsSet;
+  private boolean noDefaultPermissions;
+
+  MountOptionsParser(MountOptions base) {
+    this.mount = base;
+  }
+
+  /** Applies one comma-separated list; throws IllegalArgumentException naming the bad option. */
+  void apply(String list) {
+    for (String raw : list.split(",")) {
+      String opt = raw.trim();
+      if (opt.isEmpty()) {
+        continue;
+      }
+      String key = opt.contains("=") ? opt.substring(0, opt.indexOf('=')) : opt;
+      String value = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : null;
+      switch (key) {
+        case "ro" -> {
+          mount = mount.withReadOnly(true);
+          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), true);
+        }
+        case "rw" -> {
+          mount = mount.withReadOnly(false);
+          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), false);
+        }
+        case "allow_other" -> mount = mount.withAllowOther(true);
+        case "default_permissions" -> {
+          mount = mount.withDefaultPermissions(true);
+          defaultPermissionsSet = true;
+        }
+        case "no_default_permissions" -> noDefaultPermissions = true;
+        case "dev" -> mount = mount.withDev(true);
+        case "nodev" -> mount = mount.withDev(false);
+        case "suid" -> mount = mount.withSuid(true);
+        case "nosuid" -> mount = mount.withSuid(false);
+        case "fsname" -> mount = mount.withFsname(required(key, value));
+        case "subtype" -> mount = mount.withSubtype(required(key, value));
+        case "max_read" -> mount = mount.withMaxRead(positive(key, value));
+        case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
+        case "blksize" -> mount = mount.withBlksize(positive(key, value));
+        case "entry_timeout" -> passthrough = new PassthroughOptions(seconds(key, value),
+            passthrough.attrTimeoutNanos(), passthrough.readOnly());
+        case "attr_timeout" -> passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(),
+            seconds(key, value), passthrough.readOnly());
+        default -> throw new IllegalArgumentException("unknown mount option '" + opt + "'");
+      }
+    }
+  }
+
+  /**
+   * Final rules: allow_other turns on default_permissions (a root server would otherwise let every
+   * user read and write everything) unless no_default_permissions opts out, with a warning.
+   */
+  void finish() {
+    if (mount.allowOther() && !defaultPermissionsSet) {
+      if (noDefaultPermissions) {
+        warnings.add("allow_other without default_permissions: every local user gets the server's"
+            + " (root's) access to the export");
+      } else {
+        mount = mount.withDefaultPermissions(true);
+      }
+    }
+  }
+
+  private static String required(String key, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("mount option " + key + " needs a value (" + key + "=...)");
+    }
+    return value;
+  }
+
+  private static int positive(String key, String value) {
+    try {
+      int v = Integer.parseInt(required(key, value));
+      if (v <= 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mount option " + key + " needs a positive number, got '" + value + "'");
+    }
+  }
+
+  private static long seconds(String key, String value) {
+    try {
+      double s = Double.parseDouble(required(key, value));
+      if (s < 0) {
+        throw new NumberFormatException();
+      }
+      return (long) (s * 1e9);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mount option " + key + " needs seconds >= 0, got '" + value + "'");
+    }
+  }
+}

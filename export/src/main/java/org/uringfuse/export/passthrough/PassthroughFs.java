@@ -1,0 +1,847 @@
+package org.uringfuse.export.passthrough;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.uringfuse.export.sys.PosixCalls.*;
+import static org.uringfuse.fuse.api.Attr.S_IFDIR;
+import static org.uringfuse.fuse.api.Attr.S_IFMT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import org.uringfuse.export.sys.PosixCalls;
+import org.uringfuse.export.sys.Statx;
+import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.Errno;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.Replies.Reply;
+import org.uringfuse.fuse.api.Replies.ReplyAttr;
+import org.uringfuse.fuse.api.Replies.ReplyCreate;
+import org.uringfuse.fuse.api.Replies.ReplyData;
+import org.uringfuse.fuse.api.Replies.ReplyDirectory;
+import org.uringfuse.fuse.api.Replies.ReplyDirectoryPlus;
+import org.uringfuse.fuse.api.Replies.ReplyEmpty;
+import org.uringfuse.fuse.api.Replies.ReplyEntry;
+import org.uringfuse.fuse.api.Replies.ReplyLseek;
+import org.uringfuse.fuse.api.Replies.ReplyOpen;
+import org.uringfuse.fuse.api.Replies.ReplyStatfs;
+import org.uringfuse.fuse.api.Replies.ReplyStatx;
+import org.uringfuse.fuse.api.Replies.ReplyWrite;
+import org.uringfuse.fuse.api.Replies.ReplyXattr;
+import org.uringfuse.fuse.api.Request;
+import org.uringfuse.fuse.api.SetAttr;
+import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.ring.loop.CqeHandler;
+import org.uringfuse.ring.op.Fallocate;
+import org.uringfuse.ring.op.Fsync;
+import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.op.Write;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * Serves a backing directory, faithfully: every name is resolved one component at a time relative
+ * to O_PATH directory fds with O_NOFOLLOW, so nothing outside the export root can be reached (no
+ * {@code ..}, no symlink is ever followed, renames cannot move the resolution out). Data moves with
+ * io_uring: READ, WRITE, FSYNC and FALLOCATE are SQEs on the loop that received the request, reading
+ * into and writing from that request's own buffer. Metadata operations are direct syscalls.
+ *
+ * <p>Identity: when the server runs as root, what a caller creates is chowned to the caller's uid
+ * (and gid, or the directory's gid under a set-gid directory), as on a local filesystem.
+ *
+ * <p>Threads: called from every loop thread. Shared state: the {@link InodeTable} (its own lock) and
+ * the handle map (concurrent). Each call allocates its scratch memory in a confined arena.
+ */
+public final class PassthroughFs implements Filesystem {
+  private final InodeTable inodes;
+  private final PassthroughOptions options;
+  private final boolean chownToCaller;
+  private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
+
+  /** An open file or directory: its fd and whether it bypasses the page cache. */
+  private record Handle(int fd, boolean direct) {}
+
+  private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
+    this.inodes = inodes;
+    this.options = options;
+    this.chownToCaller = FuseSyscalls.getuid() == 0;
+  }
+
+  /** Opens the export root; the directory must exist. */
+  public static PassthroughFs open(Path source, PassthroughOptions options) throws IOException {
+    try (Arena a = Arena.ofConfined()) {
+      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(source.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      if (fd < 0) {
+        throw new IOException("cannot open source " + source + ": " + org.uringfuse.ring.Errno.describe(fd));
+      }
+      MemorySegment st = a.allocate(Statx.BYTES, 8);
+      int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      if (r < 0) {
+        LibC.close(fd);
+        throw new IOException("cannot stat source " + source + ": " + org.uringfuse.ring.Errno.describe(r));
+      }
+      return new PassthroughFs(new InodeTable(fd, Statx.dev(st), Statx.ino(st)), options);
+    }
+  }
+
+  /** Live inodes the kernel references (root excluded). */
+  public int liveInodes() {
+    return inodes.size();
+  }
+
+  /** Open file and directory handles. */
+  public int openHandles() {
+    return handles.size();
+  }
+
+  @Override
+  public void destroy() {
+    handles.values().forEach(h -> LibC.close(h.fd()));
+    handles.clear();
+    inodes.closeAll();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static boolean badName(String name) {
+    return name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0;
+  }
+
+  private Inode inode(long node, Reply reply) {
+    Inode n = inodes.get(node);
+    if (n == null) {
+      reply.error(Errno.ENOENT);
+    }
+    return n;
+  }
+
+  private boolean readOnly(Reply reply) {
+    if (options.readOnly()) {
+      reply.error(Errno.EROFS);
+      return true;
+    }
+    return false;
+  }
+
+  private static Errno errno(long negative) {
+    return Errno.ofNegative((int) negative);
+  }
+
+  /** Opens {@code name} under {@code parent} as O_PATH (never following it) and takes a lookup reference. */
+  private Object lookupEntry(Arena a, Inode parent, String name) {
+    int fd = PosixCalls.openat(parent.fd, a.allocateFrom(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+    if (fd < 0) {
+      return errno(fd);
+    }
+    MemorySegment st = a.allocate(Statx.BYTES, 8);
+    int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, Statx.STATX_BASIC_STATS, st);
+    if (r < 0) {
+      LibC.close(fd);
+      return errno(r);
+    }
+    Inode n = inodes.lookupAndRef(Statx.dev(st), Statx.ino(st), fd, Statx.mode(st) & S_IFMT);
+    return new Entry(n.nodeId, n.generation, Statx.toAttr(st), options.entryTimeoutNanos(), options.attrTimeoutNanos());
+  }
+
+  private void replyEntry(Arena a, Inode parent, String name, ReplyEntry reply) {
+    Object e = lookupEntry(a, parent, name);
+    if (e instanceof Entry entry) {
+      reply.ok(entry);
+    } else {
+      reply.error((Errno) e);
+    }
+  }
+
+  private MemorySegment statx(Arena a, int fd, Reply reply) {
+    MemorySegment st = a.allocate(Statx.BYTES, 8);
+    int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+        Statx.STATX_BASIC_STATS | Statx.STATX_BTIME, st);
+    if (r < 0) {
+      reply.error(errno(r));
+      return null;
+    }
+    return st;
+  }
+
+  /** Gives a newly created name to the caller (root server only); honours set-gid directories. */
+  private int chownNew(Arena a, Request req, Inode parent, String name) {
+    if (!chownToCaller) {
+      return 0;
+    }
+    int gid = req.gid();
+    MemorySegment pst = a.allocate(Statx.BYTES, 8);
+    if (LibC.statx(parent.fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, pst) == 0
+        && (Statx.mode(pst) & 02000) != 0) {
+      gid = Statx.gid(pst);
+    }
+    return PosixCalls.fchownat(parent.fd, a.allocateFrom(name), req.uid(), gid, AT_SYMLINK_NOFOLLOW);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  @Override
+  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    Inode p = inode(parent, reply);
+    if (p == null) {
+      return;
+    }
+    if (badName(name)) {
+      reply.error(Errno.ENOENT);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      Object e = lookupEntry(a, p, name);
+      if (e instanceof Entry entry) {
+        reply.ok(entry);
+      } else if (e.equals(Errno.ENOENT) && options.entryTimeoutNanos() > 0) {
+        reply.ok(Entry.negative(options.entryTimeoutNanos()));
+      } else {
+        reply.error((Errno) e);
+      }
+    }
+  }
+
+  @Override
+  public void forget(Request req, long node, long lookupCount) {
+    inodes.forget(node, lookupCount);
+  }
+
+  @Override
+  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      Handle h = fh >= 0 ? handles.get(fh) : null;
+      MemorySegment st = statx(a, h != null ? h.fd() : n.fd, reply);
+      if (st != null) {
+        reply.ok(Statx.toAttr(st), options.attrTimeoutNanos());
+      }
+    }
+  }
+
+  @Override
+  public void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      Handle h = fh >= 0 ? handles.get(fh) : null;
+      MemorySegment st = statx(a, h != null ? h.fd() : n.fd, reply);
+      if (st != null) {
+        reply.ok(Statx.toAttr(st), Statx.btimeSec(st), Statx.btimeNsec(st), options.attrTimeoutNanos());
+      }
+    }
+  }
+
+  @Override
+  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
+    Inode n = inode(node, reply);
+    if (n == null || readOnly(reply)) {
+      return;
+    }
+    Handle h = c.fileHandle().isPresent() ? handles.get(c.fileHandle().getAsLong()) : null;
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment proc = a.allocateFrom(n.procPath());
+      MemorySegment empty = a.allocateFrom("");
+      int r = 0;
+      if (c.hasMode()) {
+        r = n.isSymlink() ? -org.uringfuse.ring.Errno.EOPNOTSUPP : PosixCalls.fchmodat(AT_FDCWD, proc, c.mode() & 07777, 0);
+      }
+      if (r == 0 && (c.hasUid() || c.hasGid())) {
+        r = PosixCalls.fchownat(n.fd, empty, c.hasUid() ? c.uid() : -1, c.hasGid() ? c.gid() : -1,
+            AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+      }
+      if (r == 0 && c.hasSize()) {
+        r = h != null ? LibC.ftruncate(h.fd(), c.size()) : PosixCalls.truncate(proc, c.size());
+      }
+      if (r == 0 && (c.hasAtime() || c.hasMtime())) {
+        MemorySegment times = a.allocate(32, 8);
+        setTime(times, 0, c.hasAtime(), c.atimeNow(), c.atimeSec(), c.atimeNsec());
+        setTime(times, 16, c.hasMtime(), c.mtimeNow(), c.mtimeSec(), c.mtimeNsec());
+        r = h != null ? PosixCalls.futimens(h.fd(), times)
+            : n.isSymlink() ? PosixCalls.utimensat(n.fd, empty, times, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
+            : PosixCalls.utimensat(AT_FDCWD, proc, times, 0);
+      }
+      if (r < 0) {
+        reply.error(errno(r));
+        return;
+      }
+      MemorySegment st = statx(a, n.fd, reply);
+      if (st != null) {
+        reply.ok(Statx.toAttr(st), options.attrTimeoutNanos());
+      }
+    }
+  }
+
+  private static void setTime(MemorySegment times, long off, boolean set, boolean now, long sec, int nsec) {
+    times.set(JAVA_LONG, off, set && !now ? sec : 0);
+    times.set(JAVA_LONG, off + 8, !set ? UTIME_OMIT : now ? UTIME_NOW : nsec);
+  }
+
+  @Override
+  public void readlink(Request req, long node, ReplyData reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment buf = a.allocate(4096);
+      long len = PosixCalls.readlinkat(n.fd, a.allocateFrom(""), buf);
+      if (len < 0) {
+        reply.error(errno(len));
+      } else {
+        reply.ok(buf.asSlice(0, len));
+      }
+    }
+  }
+
+  @Override
+  public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+    create(req, parent, name, reply, (a, p) -> PosixCalls.mknodat(p.fd, a.allocateFrom(name), mode, rdev));
+  }
+
+  @Override
+  public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
+    create(req, parent, name, reply, (a, p) -> LibC.mkdirat(p.fd, a.allocateFrom(name), mode & 07777));
+  }
+
+  @Override
+  public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
+    create(req, parent, name, reply, (a, p) -> LibC.symlinkat(a.allocateFrom(target), p.fd, a.allocateFrom(name)));
+  }
+
+  @Override
+  public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    // AT_EMPTY_PATH links the O_PATH fd itself (root has CAP_DAC_READ_SEARCH); nothing is followed.
+    create(req, newParent, newName, reply, (a, p) ->
+        LibC.linkat(n.fd, a.allocateFrom(""), p.fd, a.allocateFrom(newName), AT_EMPTY_PATH), false);
+  }
+
+  /** A syscall that creates {@code name} under a parent. */
+  private interface Creator {
+    int create(Arena a, Inode parent);
+  }
+
+  private void create(Request req, long parent, String name, ReplyEntry reply, Creator op) {
+    create(req, parent, name, reply, op, true);
+  }
+
+  private void create(Request req, long parent, String name, ReplyEntry reply, Creator op, boolean chown) {
+    Inode p = inode(parent, reply);
+    if (p == null || readOnly(reply)) {
+      return;
+    }
+    if (badName(name)) {
+      reply.error(Errno.EINVAL);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int r = op.create(a, p);
+      if (r < 0) {
+        reply.error(errno(r));
+        return;
+      }
+      if (chown) {
+        chownNew(a, req, p, name);
+      }
+      replyEntry(a, p, name, reply);
+    }
+  }
+
+  @Override
+  public void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+    remove(parent, name, 0, reply);
+  }
+
+  @Override
+  public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+    remove(parent, name, AT_REMOVEDIR, reply);
+  }
+
+  private void remove(long parent, String name, int flags, ReplyEmpty reply) {
+    Inode p = inode(parent, reply);
+    if (p == null || readOnly(reply)) {
+      return;
+    }
+    if (badName(name)) {
+      reply.error(Errno.EINVAL);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int r = LibC.unlinkat(p.fd, a.allocateFrom(name), flags);
+      okOrError(reply, r);
+    }
+  }
+
+  private static void okOrError(ReplyEmpty reply, long r) {
+    if (r < 0) {
+      reply.error(errno(r));
+    } else {
+      reply.ok();
+    }
+  }
+
+  @Override
+  public void rename(Request req, long parent, String name, long newParent, String newName, int flags,
+      ReplyEmpty reply) {
+    Inode p = inode(parent, reply);
+    Inode np = p == null ? null : inode(newParent, reply);
+    if (np == null || readOnly(reply)) {
+      return;
+    }
+    if (badName(name) || badName(newName)) {
+      reply.error(Errno.EINVAL);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      okOrError(reply, LibC.renameat2(p.fd, a.allocateFrom(name), np.fd, a.allocateFrom(newName), flags));
+    }
+  }
+
+  // ---------------------------------------------------------------- files
+
+  private static int openFlags(int flags) {
+    return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY)) | O_CLOEXEC;
+  }
+
+  @Override
+  public void open(Request req, long node, int flags, ReplyOpen reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    if (options.readOnly() && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0)) {
+      reply.error(Errno.EROFS);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(n.procPath()), openFlags(flags), 0);
+      if (fd < 0) {
+        reply.error(errno(fd));
+        return;
+      }
+      handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
+      reply.ok(fd, 0);
+    }
+  }
+
+  @Override
+  public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+    Inode p = inode(parent, reply);
+    if (p == null || readOnly(reply)) {
+      return;
+    }
+    if (badName(name)) {
+      reply.error(Errno.EINVAL);
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int fd = PosixCalls.openat(p.fd, a.allocateFrom(name), openFlags(flags) | O_CREAT | O_NOFOLLOW, mode & 07777);
+      if (fd < 0) {
+        reply.error(errno(fd));
+        return;
+      }
+      chownNew(a, req, p, name);
+      Object e = lookupEntry(a, p, name);
+      if (!(e instanceof Entry entry)) {
+        LibC.close(fd);
+        reply.error((Errno) e);
+        return;
+      }
+      handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
+      reply.ok(entry, fd, 0);
+    }
+  }
+
+  private Handle handle(long fh, Reply reply) {
+    Handle h = handles.get(fh);
+    if (h == null) {
+      reply.error(Errno.EBADF);
+    }
+    return h;
+  }
+
+  /** Answers a data op from its CQE: the byte count, or the errno. */
+  private static CqeHandler countOrError(java.util.function.LongConsumer ok, Reply reply) {
+    return (res, flags) -> {
+      if (res < 0) {
+        reply.error(errno(res));
+      } else {
+        ok.accept(res);
+      }
+    };
+  }
+
+  @Override
+  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    Handle h = handle(fh, reply);
+    if (h == null) {
+      return;
+    }
+    MemorySegment target = reply.buffer().asSlice(0, size);
+    if (h.direct() && (target.address() & 4095) != 0) {
+      // O_DIRECT needs an aligned buffer; the classic transport's reply body is not: bounce.
+      MemorySegment bounce = Arena.ofAuto().allocate(size, 4096);
+      req.loop().addSqe(Read.of(h.fd(), bounce, offset), countOrError(n -> {
+        MemorySegment.copy(bounce, 0, target, 0, n);
+        reply.ok(n);
+      }, reply));
+      return;
+    }
+    req.loop().addSqe(Read.of(h.fd(), target, offset), countOrError(reply::ok, reply));
+  }
+
+  @Override
+  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
+      ReplyWrite reply) {
+    Handle h = handle(fh, reply);
+    if (h == null || readOnly(reply)) {
+      return;
+    }
+    MemorySegment source = data;
+    if (h.direct() && (data.address() & 4095) != 0) {
+      source = Arena.ofAuto().allocate(data.byteSize(), 4096);
+      MemorySegment.copy(data, 0, source, 0, data.byteSize());
+    }
+    MemorySegment keep = source;
+    req.loop().addSqe(Write.of(h.fd(), source, offset), countOrError(n -> {
+      keep.address();   // the buffer stays reachable until the write completed
+      reply.ok(n);
+    }, reply));
+  }
+
+  @Override
+  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+    Handle h = handle(fh, reply);
+    if (h == null) {
+      return;
+    }
+    // close(dup(fd)) runs the backing filesystem's flush (NFS, quota) as a close would.
+    int dup = PosixCalls.dup(h.fd());
+    okOrError(reply, dup < 0 ? dup : LibC.close(dup));
+  }
+
+  @Override
+  public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+    Handle h = handles.remove(fh);
+    if (h != null) {
+      LibC.close(h.fd());
+    }
+    reply.ok();
+  }
+
+  @Override
+  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    Handle h = handle(fh, reply);
+    if (h == null) {
+      return;
+    }
+    Fsync op = Fsync.of(h.fd());
+    req.loop().addSqe(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
+  }
+
+  @Override
+  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+    Handle h = handle(fh, reply);
+    if (h == null || readOnly(reply)) {
+      return;
+    }
+    req.loop().addSqe(Fallocate.of(h.fd(), mode, offset, length), countOrError(n -> reply.ok(), reply));
+  }
+
+  @Override
+  public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+    Handle h = handle(fh, reply);
+    if (h == null) {
+      return;
+    }
+    long r = PosixCalls.lseek(h.fd(), offset, whence);
+    if (r < 0) {
+      reply.error(errno(r));
+    } else {
+      reply.ok(r);
+    }
+  }
+
+  @Override
+  public void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
+      long offsetOut, long length, int flags, ReplyWrite reply) {
+    Handle in = handle(fhIn, reply);
+    Handle out = in == null ? null : handle(fhOut, reply);
+    if (out == null || readOnly(reply)) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment offIn = a.allocateFrom(JAVA_LONG, offsetIn);
+      MemorySegment offOut = a.allocateFrom(JAVA_LONG, offsetOut);
+      long r = PosixCalls.copyFileRange(in.fd(), offIn, out.fd(), offOut, length, flags);
+      if (r < 0) {
+        reply.error(errno(r));
+      } else {
+        reply.ok(r);
+      }
+    }
+  }
+
+  @Override
+  public void statfs(Request req, long node, ReplyStatfs reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment sv = a.allocate(112, 8);
+      int r = PosixCalls.fstatvfs(n.fd, sv);
+      if (r < 0) {
+        reply.error(errno(r));
+        return;
+      }
+      reply.ok(new Statfs(sv.get(JAVA_LONG, 16), sv.get(JAVA_LONG, 24), sv.get(JAVA_LONG, 32),
+          sv.get(JAVA_LONG, 40), sv.get(JAVA_LONG, 48), (int) sv.get(JAVA_LONG, 0),
+          (int) sv.get(JAVA_LONG, 80), (int) sv.get(JAVA_LONG, 8)));
+    }
+  }
+
+  /**
+   * Only sent without {@code default_permissions}: checks the mode bits for the caller (root may do
+   * anything except execute a file nobody may execute).
+   */
+  @Override
+  public void access(Request req, long node, int mask, ReplyEmpty reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = statx(a, n.fd, reply);
+      if (st == null) {
+        return;
+      }
+      int mode = Statx.mode(st);
+      if (options.readOnly() && (mask & 2) != 0) {
+        reply.error(Errno.EROFS);
+        return;
+      }
+      int bits;
+      if (req.uid() == 0) {
+        bits = 6 | ((mode & 0111) != 0 || (mode & S_IFMT) == S_IFDIR ? 1 : 0);
+      } else if (req.uid() == Statx.uid(st)) {
+        bits = (mode >> 6) & 7;
+      } else if (req.gid() == Statx.gid(st)) {
+        bits = (mode >> 3) & 7;
+      } else {
+        bits = mode & 7;
+      }
+      if ((mask & 7 & ~bits) != 0) {
+        reply.error(Errno.EACCES);
+      } else {
+        reply.ok();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- xattrs
+
+  @Override
+  public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+    Inode n = inode(node, reply);
+    if (n == null || readOnly(reply)) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment v = a.allocate(Math.max(1, value.byteSize()));
+      MemorySegment.copy(value, 0, v, 0, value.byteSize());
+      okOrError(reply, PosixCalls.setxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name),
+          v.asSlice(0, value.byteSize()), flags));
+    }
+  }
+
+  @Override
+  public void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment buf = a.allocate(Math.max(1, size));
+      long r = PosixCalls.getxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name), buf.asSlice(0, size));
+      xattrReply(reply, size, buf, r);
+    }
+  }
+
+  @Override
+  public void listxattr(Request req, long node, int size, ReplyXattr reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment buf = a.allocate(Math.max(1, size));
+      long r = PosixCalls.listxattr(a.allocateFrom(n.procPath()), buf.asSlice(0, size));
+      xattrReply(reply, size, buf, r);
+    }
+  }
+
+  private static void xattrReply(ReplyXattr reply, int size, MemorySegment buf, long r) {
+    if (r < 0) {
+      reply.error(errno(r));
+    } else if (size == 0) {
+      reply.size((int) r);
+    } else {
+      reply.ok(buf.asSlice(0, r).toArray(JAVA_BYTE));
+    }
+  }
+
+  @Override
+  public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+    Inode n = inode(node, reply);
+    if (n == null || readOnly(reply)) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      okOrError(reply, PosixCalls.removexattr(a.allocateFrom(n.procPath()), a.allocateFrom(name)));
+    }
+  }
+
+  // ---------------------------------------------------------------- directories
+
+  @Override
+  public void opendir(Request req, long node, int flags, ReplyOpen reply) {
+    Inode n = inode(node, reply);
+    if (n == null) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(n.procPath()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (fd < 0) {
+        reply.error(errno(fd));
+        return;
+      }
+      handles.put((long) fd, new Handle(fd, false));
+      reply.ok(fd, 0);
+    }
+  }
+
+  @Override
+  public void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+    release(req, node, fh, 0, reply);
+  }
+
+  @Override
+  public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    Handle h = handle(fh, reply);
+    if (h != null) {
+      okOrError(reply, datasync ? LibC.fdatasync(h.fd()) : LibC.fsync(h.fd()));
+    }
+  }
+
+  @Override
+  public boolean supportsReaddirplus() {
+    return true;
+  }
+
+  /** One {@code linux_dirent64} record. */
+  private record Dirent(long ino, long nextOffset, int type, String name) {}
+
+  /** Visits the directory's entries from {@code offset} (a cookie from getdents64) until {@code sink} says stop. */
+  private void walk(Handle h, long offset, Reply reply, java.util.function.Predicate<Dirent> sink) {
+    long pos = PosixCalls.lseek(h.fd(), offset, SEEK_SET);
+    if (pos < 0) {
+      reply.error(errno(pos));
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment buf = a.allocate(32 * 1024, 8);
+      while (true) {
+        long n = PosixCalls.getdents64(h.fd(), buf);
+        if (n < 0) {
+          reply.error(errno(n));
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+        for (long p = 0; p < n; ) {
+          int reclen = buf.get(JAVA_SHORT, p + 16) & 0xffff;
+          long nameStart = p + 19;
+          long end = nameStart;
+          while (buf.get(JAVA_BYTE, end) != 0) {
+            end++;
+          }
+          String name = new String(buf.asSlice(nameStart, end - nameStart).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+          Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff, name);
+          if (!sink.test(d)) {
+            return;
+          }
+          p += reclen;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+    Handle h = handle(fh, reply);
+    if (h == null) {
+      return;
+    }
+    boolean[] failed = {false};
+    walk(h, offset, new FailureSpy(reply, failed), d -> reply.add(d.ino(), d.name(), d.type(), d.nextOffset()));
+    if (!failed[0]) {
+      reply.ok();
+    }
+  }
+
+  @Override
+  public void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
+    Handle h = handle(fh, reply);
+    Inode dir = h == null ? null : inode(node, reply);
+    if (dir == null) {
+      return;
+    }
+    boolean[] failed = {false};
+    try (Arena a = Arena.ofConfined()) {
+      walk(h, offset, new FailureSpy(reply, failed), d -> {
+        if (d.name().equals(".") || d.name().equals("..")) {
+          // The kernel makes no inode of these; only the name and type travel.
+          Attr attr = new Attr(d.ino(), 0, 0, 0, 0, 0, 0, 0, 0, d.type() << 12, 1, 0, 0, 0, 0);
+          return reply.add(new Entry(0, 0, attr, 0, 0), d.name(), d.nextOffset());
+        }
+        Object e = lookupEntry(a, dir, d.name());
+        if (!(e instanceof Entry entry)) {
+          return true;   // vanished meanwhile: skip it
+        }
+        if (!reply.add(entry, d.name(), d.nextOffset())) {
+          inodes.forget(entry.nodeId(), 1);   // not sent: give the reference back
+          return false;
+        }
+        return true;
+      });
+    }
+    if (!failed[0]) {
+      reply.ok();
+    }
+  }
+
+  /** Lets {@link #walk} report an error through the reply and remembers that it did. */
+  private record FailureSpy(Reply reply, boolean[] failed) implements Reply {
+    @Override
+    public void error(Errno errno) {
+      failed[0] = true;
+      reply.error(errno);
+    }
+  }
+}
