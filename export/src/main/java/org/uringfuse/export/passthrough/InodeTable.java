@@ -91,7 +91,7 @@ final class InodeTable {
 
   /** Inodes besides the root (the kernel's live references). */
   synchronized int size() {
-    return byNodeId.size() - 1;
+    return byNodeId.size() - (byNodeId.containsKey(FuseKernel.FUSE_ROOT_ID) ? 1 : 0);
   }
 
   /** Closes every fd (unmount: Linux sends no FORGETs then). */

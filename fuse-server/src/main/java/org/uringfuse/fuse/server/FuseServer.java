@@ -187,6 +187,11 @@ public final class FuseServer implements AutoCloseable {
     return session.endLatch().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** True while the mountpoint is mounted by this server's connection. */
+  public boolean isMounted() {
+    return mount.isMounted();
+  }
+
   /** True once every channel saw the end of the connection. */
   public boolean isTerminated() {
     return session.endLatch().getCount() == 0;

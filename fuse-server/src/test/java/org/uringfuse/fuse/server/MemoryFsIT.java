@@ -1,12 +1,14 @@
 package org.uringfuse.fuse.server;
 
+import org.uringfuse.testkit.MountFixture;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.uringfuse.fuse.server.MountFixture.run;
+import static org.uringfuse.testkit.MountFixture.run;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

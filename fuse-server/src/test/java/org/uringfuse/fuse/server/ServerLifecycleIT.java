@@ -1,5 +1,7 @@
 package org.uringfuse.fuse.server;
 
+import org.uringfuse.testkit.MountFixture;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

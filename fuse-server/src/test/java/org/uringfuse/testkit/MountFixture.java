@@ -1,4 +1,6 @@
-package org.uringfuse.fuse.server;
+package org.uringfuse.testkit;
+
+import org.uringfuse.testing.RequireUring;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.uringfuse.fuse.FuseUringSupport;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.server.FuseServer;
+import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.transport.TransportKind;
-import org.uringfuse.testing.RequireUring;
 
 /**
  * A real mount for a test: a temporary mountpoint, the filesystem served on the requested
@@ -61,7 +64,7 @@ public final class MountFixture implements AutoCloseable {
       Files.createDirectory(mnt);
     }
     FuseServer server = FuseServer.start(fs, mnt, options.withTransport(transport));
-    await().atMost(Duration.ofSeconds(10)).until(server.mount()::isMounted);
+    await().atMost(Duration.ofSeconds(10)).until(server::isMounted);
     if (transport == TransportKind.URING) {
       assertEquals("uring", server.transport(), "FUSE-over-io_uring must really be negotiated");
     } else if (transport == TransportKind.CLASSIC) {
@@ -71,7 +74,7 @@ public final class MountFixture implements AutoCloseable {
   }
 
   /** The uring transport needs the kernel's FUSE-over-io_uring: a failure on CI, a skip elsewhere. */
-  static void requireTransport(TransportKind transport) {
+  public static void requireTransport(TransportKind transport) {
     if (transport == TransportKind.URING) {
       RequireUring.ioUring();
       FuseUringSupport.Status s = FuseUringSupport.check();
@@ -98,7 +101,7 @@ public final class MountFixture implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    assertFalse(server.mount().isMounted(), "still mounted after close");
+    assertFalse(server.isMounted(), "still mounted after close");
     assertEquals(0, server.unansweredRequests(), "unanswered requests at unmount");
     assertEquals(kernelFdsBefore, kernelFds(), "kernel fds leaked by the server");
     try (Stream<Path> s = Files.walk(dir)) {
@@ -111,7 +114,7 @@ public final class MountFixture implements AutoCloseable {
   }
 
   /** Open fds of this process pointing at /dev/fuse, io_uring, eventfd or epoll, by kind. */
-  static Map<String, Integer> kernelFds() throws IOException {
+  public static Map<String, Integer> kernelFds() throws IOException {
     Map<String, Integer> m = new TreeMap<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       for (Path fd : fds.toList()) {
