@@ -11,7 +11,6 @@ import org.uringfuse.fuse.FuseUringSupport;
 import org.uringfuse.fuse.api.ConnectionInfo;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.transport.DevFuseChannel;
-import org.uringfuse.fuse.transport.DevFuseChannel.ReadMode;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.fuse.transport.UringQueues;
 import org.uringfuse.ring.RingOptions;
@@ -64,11 +63,10 @@ public final class FuseServer implements AutoCloseable {
       }
     }
     Session session = new Session(fs, options);
-    boolean poll = options.readMode() == ReadMode.POLL;
-    FuseMount mount = FuseMount.mount(mountpoint, options, poll);
+    FuseMount mount = FuseMount.mount(mountpoint, options, true);
     FuseServer server = new FuseServer(session, mount, options);
     try {
-      server.serve(poll);
+      server.serve();
       return server;
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -76,7 +74,7 @@ public final class FuseServer implements AutoCloseable {
     }
   }
 
-  private void serve(boolean poll) throws IOException {
+  private void serve() throws IOException {
     // FUSE round trips at queue depth 1 leave 20-40 us between requests: poll up to 200 us (measured
     // with bench/transport-bench.sh; QEMU's 32 us default lost half the depth-1 IOPS here).
     LoopOptions loopOptions = LoopOptions.defaults()
@@ -96,7 +94,7 @@ public final class FuseServer implements AutoCloseable {
     }
     int[] fds = new int[loops.size()];
     for (int i = 0; i < loops.size(); i++) {
-      fds[i] = i == 0 ? mount.deviceFd() : mount.cloneDevice(poll);
+      fds[i] = i == 0 ? mount.deviceFd() : mount.cloneDevice(true);
     }
     if (options.transport() != TransportKind.CLASSIC) {
       uring = new UringQueues(session, loops, fds, options.queueDepth());
@@ -104,7 +102,7 @@ public final class FuseServer implements AutoCloseable {
     }
     for (int i = 0; i < loops.size(); i++) {
       int fd = fds[i];
-      DevFuseChannel ch = new DevFuseChannel("classic-" + i, fd, loops.get(i), session, options.readMode(),
+      DevFuseChannel ch = new DevFuseChannel("classic-" + i, fd, loops.get(i), session,
           options.buffersPerLoop(), options.deviceBufferSize());
       channels.add(ch);
       session.onChannelStarted();

@@ -1,6 +1,5 @@
 package org.uringfuse.fuse.server;
 
-import org.uringfuse.fuse.transport.DevFuseChannel.ReadMode;
 import org.uringfuse.fuse.transport.TransportKind;
 
 /**
@@ -18,14 +17,13 @@ import org.uringfuse.fuse.transport.TransportKind;
  * @param transport classic, uring or auto
  * @param queueDepth FUSE-over-io_uring entries per queue
  * @param maxWrite the largest WRITE/READ payload (sizes every buffer)
- * @param readMode how the classic transport reads /dev/fuse
  * @param buffersPerLoop classic request buffers per loop (requests in flight per loop)
  * @param maxBackground kernel's limit on asynchronous requests in flight (congestion at 3/4)
  * @param debug log every request and reply
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
     boolean readOnly, boolean dev, boolean suid, int maxRead, int blksize, int threads,
-    TransportKind transport, int queueDepth, int maxWrite, ReadMode readMode, int buffersPerLoop,
+    TransportKind transport, int queueDepth, int maxWrite, int buffersPerLoop,
     int maxBackground, boolean debug) {
 
   public MountOptions {
@@ -43,87 +41,82 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
   public static MountOptions defaults() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new MountOptions("uringfuse", "uringfuse", false, false, false, false, false, 0, 0, cpus,
-        TransportKind.AUTO, 32, 128 * 1024, ReadMode.POLL, 32, 1024, Boolean.getBoolean("uringfuse.debug"));
+        TransportKind.AUTO, 32, 128 * 1024, 32, 1024, Boolean.getBoolean("uringfuse.debug"));
   }
 
   public MountOptions withFsname(String v) {
     return new MountOptions(v, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withSubtype(String v) {
     return new MountOptions(fsname, v, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withAllowOther(boolean v) {
     return new MountOptions(fsname, subtype, v, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withDefaultPermissions(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, v, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withReadOnly(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, v, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withDev(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, v, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withSuid(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, v, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withMaxRead(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, v, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withBlksize(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, v,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withThreads(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        v, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withTransport(TransportKind v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, v, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withQueueDepth(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, v, maxWrite, readMode, buffersPerLoop, maxBackground, debug);
+        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withMaxWrite(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, v, readMode, buffersPerLoop, maxBackground, debug);
-  }
-
-  public MountOptions withReadMode(ReadMode v) {
-    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, v, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug);
   }
 
   public MountOptions withBuffersPerLoop(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, v, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, v, maxBackground, debug);
   }
 
   public MountOptions withDebug(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, readMode, buffersPerLoop, maxBackground, v);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v);
   }
 
   /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */

@@ -10,7 +10,6 @@ import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.FdWatch;
 import org.uringfuse.ring.op.PollAdd;
-import org.uringfuse.ring.op.Read;
 import org.uringfuse.ring.sys.LibC;
 
 /**
@@ -19,27 +18,21 @@ import org.uringfuse.ring.sys.LibC;
  * whole into a free buffer and answered with one write of {@code fuse_out_header} + body from the
  * same buffer (the body starts right after the header, so READ data filled in place needs no copy).
  *
- * <p>Reading: {@link ReadMode#POLL} watches the non-blocking fd with a level-triggered POLL_ADD and
- * reads until EAGAIN (QEMU's model); {@link ReadMode#RING_READ} keeps an IORING_OP_READ in flight on
- * the blocking fd for every free buffer. When every buffer is busy the channel stops reading until
- * one is answered.
+ * <p>Reading: the non-blocking fd is watched with a level-triggered POLL_ADD on the loop's ring and
+ * read until EAGAIN (QEMU's model). (An IORING_OP_READ kept in flight per buffer on a blocking fd
+ * was tried: /dev/fuse has no FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio
+ * at depth 1 it stalled; the poll model was kept.) When every buffer is busy the channel stops
+ * watching until one is answered.
  *
  * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
  */
 public final class DevFuseChannel {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
 
-  /** How requests are fetched from {@code /dev/fuse}. */
-  public enum ReadMode {
-    POLL,
-    RING_READ
-  }
-
   private final String name;
   private final int fd;
   private final EventLoop loop;
   private final RequestSink sink;
-  private final ReadMode mode;
   private final Arena arena = Arena.ofShared();
   private final ArrayDeque<Slot> free = new ArrayDeque<>();
   private final Slot[] slots;
@@ -48,16 +41,14 @@ public final class DevFuseChannel {
   private long requests;
 
   /**
-   * @param fd a {@code /dev/fuse} fd: non-blocking for POLL, blocking for RING_READ
+   * @param fd a non-blocking {@code /dev/fuse} fd
    * @param bufferSize at least {@code max(8192, 80 + max_write)}, or the kernel refuses the read
    */
-  public DevFuseChannel(String name, int fd, EventLoop loop, RequestSink sink, ReadMode mode,
-      int buffers, int bufferSize) {
+  public DevFuseChannel(String name, int fd, EventLoop loop, RequestSink sink, int buffers, int bufferSize) {
     this.name = name;
     this.fd = fd;
     this.loop = loop;
     this.sink = sink;
-    this.mode = mode;
     this.slots = new Slot[buffers];
     for (int i = 0; i < buffers; i++) {
       slots[i] = new Slot(arena.allocate(bufferSize, 4096));
@@ -67,14 +58,7 @@ public final class DevFuseChannel {
 
   /** Starts reading; loop thread. */
   public void start() {
-    if (mode == ReadMode.POLL) {
-      resumePolling();
-    } else {
-      Slot s;
-      while ((s = free.poll()) != null) {
-        s.submitRead();
-      }
-    }
+    resumePolling();
   }
 
   /** Stops reading (the loop's close cancels what is in flight); loop thread. */
@@ -160,30 +144,11 @@ public final class DevFuseChannel {
   private final class Slot implements RequestSlot {
     final MemorySegment buffer;
     final MemorySegment body;
-    final Read read;
     boolean busy;
 
     Slot(MemorySegment buffer) {
       this.buffer = buffer;
       this.body = buffer.asSlice(OutHeader.BYTES);
-      this.read = Read.of(fd, buffer, -1);
-    }
-
-    void submitRead() {
-      loop.addSqe(read, this::onRead);
-    }
-
-    private void onRead(int res, int flags) {
-      if (res > 0) {
-        deliver(this, res);
-      } else if (ended || res == -Errno.ECANCELED) {
-        free.add(this);
-      } else if (res == -Errno.EINTR || res == -Errno.ENOENT || res == -Errno.EAGAIN) {
-        submitRead();
-      } else {
-        free.add(this);
-        end(res);
-      }
     }
 
     @Override
@@ -206,16 +171,8 @@ public final class DevFuseChannel {
     @Override
     public void release() {
       busy = false;
-      if (ended) {
-        free.add(this);
-        return;
-      }
-      if (mode == ReadMode.RING_READ) {
-        submitRead();
-      } else {
-        free.add(this);
-        resumePolling();
-      }
+      free.add(this);
+      resumePolling();
     }
 
     @Override

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Passthrough benchmark, one run, same kernel cache settings everywhere (entry/attr timeouts 0, no
+# writeback cache): the backing directory itself (native), uringfuse over FUSE-over-io_uring,
+# uringfuse over /dev/fuse, and a jnr-fuse 0.5.8 passthrough (the Java peer, libfuse2).
+# fio with O_DIRECT: 4 KiB random read at depth 1 and 16 x 2 jobs, 128 KiB sequential read, 4 KiB
+# random write at depth 1; plus a metadata loop (create, stat, unlink 3,000 files).
+#
+# usage: sudo bench/passthrough-bench.sh [SECONDS_PER_ROW]   (default 10)
+# needs: root, fio, python3, libfuse2 (for jnr-fuse), enable_uring=Y
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+SECS=${1:-10}
+[ "$(id -u)" = 0 ] || { echo "passthrough-bench: run as root" >&2; exit 1; }
+command -v fio >/dev/null || { echo "passthrough-bench: fio missing (apt-get install -y fio)" >&2; exit 1; }
+[ -e /usr/lib/x86_64-linux-gnu/libfuse.so.2 ] || [ -e /lib/x86_64-linux-gnu/libfuse.so.2 ] \
+  || { echo "passthrough-bench: libfuse2 missing (apt-get install -y libfuse2)" >&2; exit 1; }
+echo Y > /sys/module/fuse/parameters/enable_uring
+(cd "$ROOT" && ./mvnw -B -q -DskipTests package) >&2
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+WORK=$(mktemp -d /var/tmp/uringfuse-ptbench.XXXXXX)
+SRC=$WORK/src
+MNT=$WORK/mnt
+mkdir -p "$SRC" "$MNT"
+PEER_PID=
+cleanup() {
+  [ -n "$PEER_PID" ] && kill "$PEER_PID" 2>/dev/null || true
+  mountpoint -q "$MNT" && umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The data file is laid out once in the backing directory; every target reads the same file.
+fio --name=layout --filename="$SRC/bench.dat" --size=256m --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+
+fio_row() {  # target row dir -> json
+  local target=$1 row=$2 dir=$3 args
+  case $row in
+    randread-qd1) args=(--rw=randread --bs=4k --iodepth=1 --numjobs=1) ;;
+    randread-qd16x2) args=(--rw=randread --bs=4k --iodepth=16 --numjobs=2) ;;
+    seqread-128k) args=(--rw=read --bs=128k --iodepth=4 --numjobs=1) ;;
+    randwrite-qd1) args=(--rw=randwrite --bs=4k --iodepth=1 --numjobs=1) ;;
+  esac
+  fio --name="$row" --filename="$dir/bench.dat" --size=256m --direct=1 --ioengine=io_uring \
+    "${args[@]}" --group_reporting --time_based --runtime="$SECS" --ramp_time=2 \
+    --output-format=json > "$OUT/pt-$target-$row.json"
+}
+
+meta_row() {  # target dir
+  python3 - "$1" "$2" "$OUT/pt-$1-metadata.json" <<'PY'
+import json, os, sys, time
+target, d, out = sys.argv[1], sys.argv[2], sys.argv[3]
+work = os.path.join(d, "meta")
+os.makedirs(work, exist_ok=True)
+n = 3000
+t0 = time.perf_counter()
+for i in range(n):
+    p = os.path.join(work, f"f{i}")
+    os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
+    os.stat(p)
+    os.unlink(p)
+dt = time.perf_counter() - t0
+os.rmdir(work)
+json.dump({"ops_per_s": 3 * n / dt}, open(out, "w"))
+PY
+}
+
+run_target() {  # target dir
+  for row in randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1; do fio_row "$1" "$row" "$2"; done
+  meta_row "$1" "$2"
+}
+
+echo "== native" >&2
+run_target native "$SRC"
+
+for transport in uring classic; do
+  echo "== uringfuse $transport" >&2
+  "$ROOT/uringfuse" mount "$SRC" "$MNT" --transport "$transport" --log-file "$WORK/uringfuse.log" >&2
+  run_target "uringfuse-$transport" "$MNT"
+  "$ROOT/uringfuse" umount "$MNT"
+  for _ in $(seq 50); do mountpoint -q "$MNT" || break; sleep 0.1; done
+done
+
+echo "== jnr-fuse" >&2
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ROOT/benchmarks/target/benchmarks.jar" \
+  org.uringfuse.bench.JnrPassthrough "$SRC" "$MNT" > "$WORK/jnr.log" 2>&1 &
+PEER_PID=$!
+for _ in $(seq 100); do mountpoint -q "$MNT" && break; sleep 0.1; done
+mountpoint -q "$MNT" || { cat "$WORK/jnr.log" >&2; exit 1; }
+run_target jnr-fuse "$MNT"
+umount "$MNT"; wait "$PEER_PID" 2>/dev/null || true; PEER_PID=
+
+python3 - "$OUT" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+targets = ["native", "uringfuse-uring", "uringfuse-classic", "jnr-fuse"]
+rows = ["randread-qd1", "randread-qd16x2", "seqread-128k", "randwrite-qd1"]
+res = {}
+for t in targets:
+    for r in rows:
+        j = json.load(open(f"{out}/pt-{t}-{r}.json"))["jobs"][0]
+        side = j["write"] if "write" in r else j["read"]
+        pct = side["clat_ns"]["percentile"]
+        res[(t, r)] = (side["iops"], pct["50.000000"] / 1000, pct["99.000000"] / 1000)
+    res[(t, "metadata")] = (json.load(open(f"{out}/pt-{t}-metadata.json"))["ops_per_s"], 0, 0)
+print("== passthrough: fio O_DIRECT (ioengine io_uring), metadata = create+stat+unlink of 3000 files; one run")
+for r in rows + ["metadata"]:
+    for t in targets:
+        iops, p50, p99 = res[(t, r)]
+        lat = f"  p50={p50:8.1f}us p99={p99:8.1f}us" if r != "metadata" else ""
+        print(f"{r:<16} {t:<18} {'ops/s' if r == 'metadata' else 'iops'}={iops:>10,.0f}{lat}")
+    n = res[("native", r)][0]; u = res[("uringfuse-uring", r)][0]; c = res[("uringfuse-classic", r)][0]; j = res[("jnr-fuse", r)][0]
+    print(f"{r:<16} ratios: uring/native={u/n:.2f}x classic/native={c/n:.2f}x uring/classic={u/c:.2f}x uring/jnr-fuse={u/j:.2f}x")
+PY
