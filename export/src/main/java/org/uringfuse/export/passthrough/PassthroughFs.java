@@ -121,6 +121,19 @@ public final class PassthroughFs implements Filesystem {
     return n;
   }
 
+  /** The parent directory for a change to {@code name}, or null once an error was answered. */
+  private Inode writableParent(long parent, String name, Reply reply) {
+    Inode p = inode(parent, reply);
+    if (p == null || readOnly(reply)) {
+      return null;
+    }
+    if (badName(name)) {
+      reply.error(Errno.EINVAL);
+      return null;
+    }
+    return p;
+  }
+
   private boolean readOnly(Reply reply) {
     if (options.readOnly()) {
       reply.error(Errno.EROFS);
@@ -214,21 +227,17 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void getattr(Request req, long node, long fh, ReplyAttr reply) {
-    Inode n = inode(node, reply);
-    if (n == null) {
-      return;
-    }
-    try (Arena a = Arena.ofConfined()) {
-      Handle h = fh >= 0 ? handles.get(fh) : null;
-      MemorySegment st = statx(a, h != null ? h.fd() : n.fd, reply);
-      if (st != null) {
-        reply.ok(Statx.toAttr(st), options.attrTimeoutNanos());
-      }
-    }
+    withStat(node, fh, reply, st -> reply.ok(Statx.toAttr(st), options.attrTimeoutNanos()));
   }
 
   @Override
   public void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
+    withStat(node, fh, reply,
+        st -> reply.ok(Statx.toAttr(st), Statx.btimeSec(st), Statx.btimeNsec(st), options.attrTimeoutNanos()));
+  }
+
+  /** Stats the node (through its open handle when there is one) and hands the statx buffer on. */
+  private void withStat(long node, long fh, Reply reply, java.util.function.Consumer<MemorySegment> use) {
     Inode n = inode(node, reply);
     if (n == null) {
       return;
@@ -237,7 +246,7 @@ public final class PassthroughFs implements Filesystem {
       Handle h = fh >= 0 ? handles.get(fh) : null;
       MemorySegment st = statx(a, h != null ? h.fd() : n.fd, reply);
       if (st != null) {
-        reply.ok(Statx.toAttr(st), Statx.btimeSec(st), Statx.btimeNsec(st), options.attrTimeoutNanos());
+        use.accept(st);
       }
     }
   }
@@ -340,12 +349,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   private void create(Request req, long parent, String name, ReplyEntry reply, Creator op, boolean chown) {
-    Inode p = inode(parent, reply);
-    if (p == null || readOnly(reply)) {
-      return;
-    }
-    if (badName(name)) {
-      reply.error(Errno.EINVAL);
+    Inode p = writableParent(parent, name, reply);
+    if (p == null) {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
@@ -372,12 +377,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   private void remove(long parent, String name, int flags, ReplyEmpty reply) {
-    Inode p = inode(parent, reply);
-    if (p == null || readOnly(reply)) {
-      return;
-    }
-    if (badName(name)) {
-      reply.error(Errno.EINVAL);
+    Inode p = writableParent(parent, name, reply);
+    if (p == null) {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
@@ -440,12 +441,8 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
-    Inode p = inode(parent, reply);
-    if (p == null || readOnly(reply)) {
-      return;
-    }
-    if (badName(name)) {
-      reply.error(Errno.EINVAL);
+    Inode p = writableParent(parent, name, reply);
+    if (p == null) {
       return;
     }
     try (Arena a = Arena.ofConfined()) {

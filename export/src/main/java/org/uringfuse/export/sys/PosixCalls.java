@@ -4,14 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.uringfuse.ring.sys.Native.errnoFunction;
-import static org.uringfuse.ring.sys.Native.errnoState;
-import static org.uringfuse.ring.sys.Native.rethrow;
-import static org.uringfuse.ring.sys.Native.result;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.Native;
 
 /** libc calls for the passthrough and image exports. Thread-safe. */
 public final class PosixCalls {
@@ -89,168 +87,78 @@ public final class PosixCalls {
   private static final MethodHandle DUP = errnoFunction("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) OPENAT.invokeExact(st, dirfd, path, flags, mode), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) OPENAT.invokeExact(st, dirfd, path, flags, mode));
   }
 
   public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FCHOWNAT.invokeExact(st, dirfd, path, uid, gid, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FCHOWNAT.invokeExact(st, dirfd, path, uid, gid, flags));
   }
 
   public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FCHMODAT.invokeExact(st, dirfd, path, mode, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FCHMODAT.invokeExact(st, dirfd, path, mode, flags));
   }
 
   /** {@code times}: two {@code struct timespec} (atime, mtime), or NULL for "now". */
   public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) UTIMENSAT.invokeExact(st, dirfd, path, times, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) UTIMENSAT.invokeExact(st, dirfd, path, times, flags));
   }
 
   public static int futimens(int fd, MemorySegment times) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FUTIMENS.invokeExact(st, fd, times), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FUTIMENS.invokeExact(st, fd, times));
   }
 
   public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) READLINKAT.invokeExact(st, dirfd, path, buf, buf.byteSize()), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) READLINKAT.invokeExact(st, dirfd, path, buf, buf.byteSize()));
   }
 
   public static int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) MKNODAT.invokeExact(st, dirfd, path, mode, dev), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) MKNODAT.invokeExact(st, dirfd, path, mode, dev));
   }
 
   public static long getxattr(MemorySegment path, MemorySegment name, MemorySegment value) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) GETXATTR.invokeExact(st, path, name, value, value.byteSize()), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) GETXATTR.invokeExact(st, path, name, value, value.byteSize()));
   }
 
   public static int setxattr(MemorySegment path, MemorySegment name, MemorySegment value, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) SETXATTR.invokeExact(st, path, name, value, value.byteSize(), flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) SETXATTR.invokeExact(st, path, name, value, value.byteSize(), flags));
   }
 
   public static long listxattr(MemorySegment path, MemorySegment list) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) LISTXATTR.invokeExact(st, path, list, list.byteSize()), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) LISTXATTR.invokeExact(st, path, list, list.byteSize()));
   }
 
   public static int removexattr(MemorySegment path, MemorySegment name) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) REMOVEXATTR.invokeExact(st, path, name), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) REMOVEXATTR.invokeExact(st, path, name));
   }
 
   /** {@code buf}: a {@code struct statvfs} (112 bytes on 64-bit Linux). */
   public static int fstatvfs(int fd, MemorySegment buf) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FSTATVFS.invokeExact(st, fd, buf), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FSTATVFS.invokeExact(st, fd, buf));
   }
 
   /** getdents64(2): fills {@code buf} with {@code struct linux_dirent64} records; 0 at the end. */
   public static long getdents64(int fd, MemorySegment buf) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) SYSCALL3.invokeExact(st, SYS_getdents64, (long) fd, buf, buf.byteSize()), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) SYSCALL3.invokeExact(st, SYS_getdents64, (long) fd, buf, buf.byteSize()));
   }
 
   public static long lseek(int fd, long offset, int whence) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) LSEEK.invokeExact(st, fd, offset, whence), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) LSEEK.invokeExact(st, fd, offset, whence));
   }
 
   /** copy_file_range with explicit offsets ({@code offIn}/{@code offOut}: one loff_t each, updated). */
   public static long copyFileRange(int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) COPY_FILE_RANGE.invokeExact(st, fdIn, offIn, fdOut, offOut, len, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) COPY_FILE_RANGE.invokeExact(st, fdIn, offIn, fdOut, offOut, len, flags));
   }
 
   public static int truncate(MemorySegment path, long length) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) TRUNCATE.invokeExact(st, path, length), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) TRUNCATE.invokeExact(st, path, length));
   }
 
   public static int flock(int fd, int op) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FLOCK.invokeExact(st, fd, op), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FLOCK.invokeExact(st, fd, op));
   }
 
   public static int dup(int fd) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) DUP.invokeExact(st, fd), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) DUP.invokeExact(st, fd));
   }
 }

@@ -570,12 +570,19 @@ public final class MemoryFs implements Filesystem {
     byte[] v = n == null ? null : n.xattrs.get(name);
     if (v == null) {
       reply.error(Errno.ENODATA);
-    } else if (size == 0) {
-      reply.size(v.length);
-    } else if (v.length > size) {
+    } else {
+      xattrReply(reply, size, v);
+    }
+  }
+
+  /** The xattr size protocol: size 0 asks how big; a smaller buffer than needed is ERANGE. */
+  private static void xattrReply(ReplyXattr reply, int size, byte[] value) {
+    if (size == 0) {
+      reply.size(value.length);
+    } else if (value.length > size) {
       reply.error(Errno.ERANGE);
     } else {
-      reply.ok(v);
+      reply.ok(value);
     }
   }
 
@@ -590,14 +597,7 @@ public final class MemoryFs implements Filesystem {
     for (String k : n.xattrs.keySet()) {
       sb.append(k).append('\0');
     }
-    byte[] list = sb.toString().getBytes(StandardCharsets.UTF_8);
-    if (size == 0) {
-      reply.size(list.length);
-    } else if (list.length > size) {
-      reply.error(Errno.ERANGE);
-    } else {
-      reply.ok(list);
-    }
+    xattrReply(reply, size, sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

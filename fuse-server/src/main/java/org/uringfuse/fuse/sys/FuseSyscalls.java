@@ -13,6 +13,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.Native;
 
 /** mount(2), umount2(2), ioctl(2), open(2) and credentials. Thread-safe. */
 public final class FuseSyscalls {
@@ -63,12 +64,7 @@ public final class FuseSyscalls {
   }
 
   public static int ioctl(int fd, long request, MemorySegment arg) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) IOCTL_PTR.invokeExact(st, fd, request, arg), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) IOCTL_PTR.invokeExact(st, fd, request, arg));
   }
 
   public static int open(String path, int flags) {

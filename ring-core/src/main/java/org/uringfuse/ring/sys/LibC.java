@@ -125,256 +125,116 @@ public final class LibC {
   }
 
   public static int munmap(MemorySegment segment) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) MUNMAP.invokeExact(st, segment, segment.byteSize()), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) MUNMAP.invokeExact(st, segment, segment.byteSize()));
   }
 
   public static int close(int fd) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) CLOSE.invokeExact(st, fd), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) CLOSE.invokeExact(st, fd));
   }
 
   public static int eventfd(int initval, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) EVENTFD.invokeExact(st, initval, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) EVENTFD.invokeExact(st, initval, flags));
   }
 
   public static long read(int fd, MemorySegment buf, long count) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) READ.invokeExact(st, fd, buf, count), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) READ.invokeExact(st, fd, buf, count));
   }
 
   public static long write(int fd, MemorySegment buf, long count) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) WRITE.invokeExact(st, fd, buf, count), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) WRITE.invokeExact(st, fd, buf, count));
   }
 
   public static long pread(int fd, MemorySegment buf, long count, long offset) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) PREAD.invokeExact(st, fd, buf, count, offset), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) PREAD.invokeExact(st, fd, buf, count, offset));
   }
 
   public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) PWRITE.invokeExact(st, fd, buf, count, offset), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) PWRITE.invokeExact(st, fd, buf, count, offset));
   }
 
   public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) PREADV.invokeExact(st, fd, iov, iovcnt, offset), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) PREADV.invokeExact(st, fd, iov, iovcnt, offset));
   }
 
   public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) PWRITEV.invokeExact(st, fd, iov, iovcnt, offset), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) PWRITEV.invokeExact(st, fd, iov, iovcnt, offset));
   }
 
   public static int fsync(int fd) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FSYNC.invokeExact(st, fd), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FSYNC.invokeExact(st, fd));
   }
 
   public static int fdatasync(int fd) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FDATASYNC.invokeExact(st, fd), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FDATASYNC.invokeExact(st, fd));
   }
 
   public static int fallocate(int fd, int mode, long offset, long length) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FALLOCATE.invokeExact(st, fd, mode, offset, length), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FALLOCATE.invokeExact(st, fd, mode, offset, length));
   }
 
   public static int ftruncate(int fd, long length) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) FTRUNCATE.invokeExact(st, fd, length), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) FTRUNCATE.invokeExact(st, fd, length));
   }
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) OPENAT.invokeExact(st, dirfd, path, flags, mode), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) OPENAT.invokeExact(st, dirfd, path, flags, mode));
   }
 
   public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) STATX.invokeExact(st, dirfd, path, flags, mask, statxbuf), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) STATX.invokeExact(st, dirfd, path, flags, mask, statxbuf));
   }
 
   public static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) RENAMEAT2.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) RENAMEAT2.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
   }
 
   public static int unlinkat(int dirfd, MemorySegment path, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) UNLINKAT.invokeExact(st, dirfd, path, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) UNLINKAT.invokeExact(st, dirfd, path, flags));
   }
 
   public static int mkdirat(int dirfd, MemorySegment path, int mode) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) MKDIRAT.invokeExact(st, dirfd, path, mode), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) MKDIRAT.invokeExact(st, dirfd, path, mode));
   }
 
   public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath));
   }
 
   public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
   }
 
   public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags));
   }
 
   public static int connect(int fd, MemorySegment addr, int addrlen) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) CONNECT.invokeExact(st, fd, addr, addrlen), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) CONNECT.invokeExact(st, fd, addr, addrlen));
   }
 
   public static long send(int fd, MemorySegment buf, long len, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) SEND.invokeExact(st, fd, buf, len, flags));
   }
 
   public static long recv(int fd, MemorySegment buf, long len, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) RECV.invokeExact(st, fd, buf, len, flags));
   }
 
   public static int shutdown(int fd, int how) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) SHUTDOWN.invokeExact(st, fd, how));
   }
 
   /** pipe2(2) into a two-int segment: [read end, write end]. */
   public static int pipe2(MemorySegment fds, int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) PIPE2.invokeExact(st, fds, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) PIPE2.invokeExact(st, fds, flags));
   }
 
   public static long readv(int fd, MemorySegment iov, int iovcnt) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) READV.invokeExact(st, fd, iov, iovcnt));
   }
 
   public static long writev(int fd, MemorySegment iov, int iovcnt) {
-    MemorySegment st = errnoState();
-    try {
-      return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callLong(st -> (long) WRITEV.invokeExact(st, fd, iov, iovcnt));
   }
 
   public static final int EPOLL_CLOEXEC = 0x80000;
@@ -385,31 +245,16 @@ public final class LibC {
   public static final int EPOLLET = 1 << 31;
 
   public static int epollCreate1(int flags) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) EPOLL_CREATE1.invokeExact(st, flags));
   }
 
   /** {@code event} is an {@link EpollEvent} (NULL for EPOLL_CTL_DEL). */
   public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event));
   }
 
   public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis));
   }
 
   public static final int AF_UNIX = 1;
@@ -418,39 +263,19 @@ public final class LibC {
   public static final int SOCK_CLOEXEC = 0x80000;
 
   public static int socket(int domain, int type, int protocol) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) SOCKET.invokeExact(st, domain, type, protocol));
   }
 
   /** socketpair(2) into a two-int segment. */
   public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds));
   }
 
   public static int bind(int fd, MemorySegment addr, int addrlen) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) BIND.invokeExact(st, fd, addr, addrlen), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) BIND.invokeExact(st, fd, addr, addrlen));
   }
 
   public static int listen(int fd, int backlog) {
-    MemorySegment st = errnoState();
-    try {
-      return result((int) LISTEN.invokeExact(st, fd, backlog), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return Native.callInt(st -> (int) LISTEN.invokeExact(st, fd, backlog));
   }
 }

@@ -80,6 +80,38 @@ public final class Native {
     return new IllegalStateException("downcall failed", t);
   }
 
+  /** A downcall that takes the errno capture segment first and returns a C int. */
+  @FunctionalInterface
+  public interface IntDowncall {
+    int call(MemorySegment errnoState) throws Throwable;
+  }
+
+  /** A downcall that takes the errno capture segment first and returns a C long (ssize_t, off_t). */
+  @FunctionalInterface
+  public interface LongDowncall {
+    long call(MemorySegment errnoState) throws Throwable;
+  }
+
+  /** Runs a downcall with this thread's errno capture; {@code -1} becomes {@code -errno}. */
+  public static int callInt(IntDowncall c) {
+    MemorySegment st = errnoState();
+    try {
+      return result(c.call(st), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** As {@link #callInt} for calls returning a long. */
+  public static long callLong(LongDowncall c) {
+    MemorySegment st = errnoState();
+    try {
+      return result(c.call(st), st);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   /** Gives a native address a size, for memory the kernel handed us (mmap). */
   public static MemorySegment ofAddress(long address, long byteSize) {
     return MemorySegment.ofAddress(address).reinterpret(byteSize);
