@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.uringfuse.export.image.ImageFs;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.server.FuseServer;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
     description = {"Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
-        "A directory SOURCE is exported as a passthrough filesystem.",
+        "A directory SOURCE is exported as a passthrough filesystem; a disk image (regular file or",
+        "block device) as one regular file at a MOUNTPOINT file (created if missing).",
         "Returns once the mount is live; the server keeps running detached until unmounted",
         "(umount MOUNTPOINT, uringfuse umount MOUNTPOINT) or sent SIGTERM."})
 final class MountCommand implements Callable<Integer> {
@@ -40,16 +42,18 @@ final class MountCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "directory to export")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "directory, image file or block device to export")
   Path source;
 
-  @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "existing directory to mount on")
+  @Parameters(index = "1", paramLabel = "MOUNTPOINT",
+      description = "existing directory (for a directory SOURCE) or file (for an image) to mount on")
   Path mountpoint;
 
   @Option(names = "-o", paramLabel = "OPTIONS", description = {"comma-separated mount options: ro, rw,",
       "allow_other (implies default_permissions), default_permissions, no_default_permissions,",
       "dev, suid, fsname=NAME, subtype=NAME, max_read=N, max_write=N, entry_timeout=SECONDS,",
-      "attr_timeout=SECONDS (timeouts default to 0: the backing directory may change under us)"})
+      "attr_timeout=SECONDS (timeouts default to 0: the backing directory may change under us);",
+      "images: growable, cache=none|writeback, mode=OCTAL, uid=N, gid=N"})
   List<String> options = new ArrayList<>();
 
   @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|uring|classic",
@@ -87,6 +91,12 @@ final class MountCommand implements Callable<Integer> {
       err.println("uringfuse mount: " + problem);
       return ExitCodes.FAILURE;
     }
+    String misplaced = String.join(", ", isImage() ? parsed.directoryOnly : parsed.imageOnly);
+    if (!misplaced.isEmpty()) {
+      err.println("uringfuse mount: option(s) " + misplaced + " do not apply to a "
+          + (isImage() ? "disk image" : "directory") + " source");
+      return ExitCodes.USAGE;
+    }
     parsed.warnings.forEach(w -> err.println("uringfuse mount: warning: " + w));
     err.flush();
     return foreground ? serve(parsed, err) : Daemon.launch(this, err);
@@ -121,13 +131,23 @@ final class MountCommand implements Callable<Integer> {
     if (!Files.exists(source)) {
       return "source " + source + " does not exist";
     }
-    if (!Files.isDirectory(source)) {
-      return "source " + source + " is not a directory (disk images are not served yet)";
+    if (!Files.isDirectory(source) && !isImage()) {
+      return "source " + source + " is neither a directory nor a disk image (regular file or block device)";
+    }
+    if (isImage() && !Files.exists(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createFile(mountpoint);
+      } catch (IOException e) {
+        return "cannot create the mountpoint file " + mountpoint + ": " + e.getMessage();
+      }
     }
     if (!Files.exists(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
       return "mountpoint " + mountpoint + " does not exist (create it: mkdir -p " + mountpoint + ")";
     }
-    if (!Files.isDirectory(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
+    if (isImage() && !Files.isRegularFile(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
+      return "mountpoint " + mountpoint + " must be a regular file to mount an image on (it is served as one file)";
+    }
+    if (!isImage() && !Files.isDirectory(mountpoint, LinkOption.NOFOLLOW_LINKS)) {
       return "mountpoint " + mountpoint + " is not a directory";
     }
     try {
@@ -146,6 +166,19 @@ final class MountCommand implements Callable<Integer> {
     return null;
   }
 
+  /** A regular file or a block device: served with the image export. */
+  boolean isImage() {
+    if (Files.isRegularFile(source)) {
+      return true;
+    }
+    try {
+      return Files.exists(source) && !Files.isDirectory(source)
+          && (((Integer) Files.getAttribute(source, "unix:mode")) & 0170000) == 0060000;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
   static boolean isMountPoint(Path real) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
       String[] f = line.split(" ");
@@ -159,7 +192,8 @@ final class MountCommand implements Callable<Integer> {
   private int serve(MountOptionsParser parsed, PrintWriter err) {
     Filesystem fs;
     try {
-      fs = PassthroughFs.open(source.toRealPath(), parsed.passthrough);
+      fs = isImage() ? ImageFs.open(source.toRealPath(), parsed.image)
+          : PassthroughFs.open(source.toRealPath(), parsed.passthrough);
     } catch (IOException e) {
       err.println("uringfuse mount: " + e.getMessage());
       return ExitCodes.FAILURE;

@@ -2,6 +2,7 @@ package org.uringfuse.export.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.uringfuse.export.image.ImageOptions;
 import org.uringfuse.export.passthrough.PassthroughOptions;
 import org.uringfuse.fuse.server.MountOptions;
 
@@ -12,6 +13,10 @@ import org.uringfuse.fuse.server.MountOptions;
 final class MountOptionsParser {
   MountOptions mount;
   PassthroughOptions passthrough = PassthroughOptions.defaults();
+  ImageOptions image = ImageOptions.defaults();
+  /** Options that only make sense for one kind of source, to refuse them for the other. */
+  final java.util.Set<String> imageOnly = new java.util.TreeSet<>();
+  final java.util.Set<String> directoryOnly = new java.util.TreeSet<>();
   final List<String> warnings = new ArrayList<>();
   private boolean defaultPermissionsSet;
   private boolean noDefaultPermissions;
@@ -30,13 +35,40 @@ final class MountOptionsParser {
       String key = opt.contains("=") ? opt.substring(0, opt.indexOf('=')) : opt;
       String value = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : null;
       switch (key) {
-        case "ro" -> {
-          mount = mount.withReadOnly(true);
-          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), true);
+        case "ro", "rw" -> {
+          boolean ro = key.equals("ro");
+          mount = mount.withReadOnly(ro);
+          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), ro);
+          image = new ImageOptions(ro, image.growable(), image.directIo(), image.mode(), image.uid(), image.gid());
         }
-        case "rw" -> {
-          mount = mount.withReadOnly(false);
-          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), false);
+        case "growable" -> {
+          imageOnly.add(key);
+          image = new ImageOptions(image.readOnly(), true, image.directIo(), image.mode(), image.uid(), image.gid());
+        }
+        case "cache" -> {
+          imageOnly.add(key);
+          String v = required(key, value);
+          if (!v.equals("none") && !v.equals("writeback")) {
+            throw new IllegalArgumentException("mount option cache must be none or writeback, got '" + v + "'");
+          }
+          image = new ImageOptions(image.readOnly(), image.growable(), v.equals("none"), image.mode(), image.uid(), image.gid());
+        }
+        case "mode" -> {
+          imageOnly.add(key);
+          int m;
+          try {
+            m = Integer.parseInt(required(key, value), 8);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mount option mode needs octal permissions, got '" + value + "'");
+          }
+          image = new ImageOptions(image.readOnly(), image.growable(), image.directIo(), m & 07777, image.uid(), image.gid());
+        }
+        case "uid", "gid" -> {
+          imageOnly.add(key);
+          int id = nonNegative(key, value);
+          image = key.equals("uid")
+              ? new ImageOptions(image.readOnly(), image.growable(), image.directIo(), image.mode(), id, image.gid())
+              : new ImageOptions(image.readOnly(), image.growable(), image.directIo(), image.mode(), image.uid(), id);
         }
         case "allow_other" -> mount = mount.withAllowOther(true);
         case "default_permissions" -> {
@@ -53,11 +85,16 @@ final class MountOptionsParser {
         case "max_read" -> mount = mount.withMaxRead(positive(key, value));
         case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
         case "blksize" -> mount = mount.withBlksize(positive(key, value));
+        case "entry_timeout" -> directoryOnly.add(key);
+        case "attr_timeout" -> directoryOnly.add(key);
+        default -> throw new IllegalArgumentException("unknown mount option '" + opt + "'");
+      }
+      switch (key) {
         case "entry_timeout" -> passthrough = new PassthroughOptions(seconds(key, value),
             passthrough.attrTimeoutNanos(), passthrough.readOnly());
         case "attr_timeout" -> passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(),
             seconds(key, value), passthrough.readOnly());
-        default -> throw new IllegalArgumentException("unknown mount option '" + opt + "'");
+        default -> { }
       }
     }
   }
@@ -82,6 +119,18 @@ final class MountOptionsParser {
       throw new IllegalArgumentException("mount option " + key + " needs a value (" + key + "=...)");
     }
     return value;
+  }
+
+  private static int nonNegative(String key, String value) {
+    try {
+      int v = Integer.parseInt(required(key, value));
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mount option " + key + " needs a number >= 0, got '" + value + "'");
+    }
   }
 
   private static int positive(String key, String value) {

@@ -1,0 +1,370 @@
+package org.uringfuse.export.image;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.uringfuse.export.sys.PosixCalls.*;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.uringfuse.export.sys.PosixCalls;
+import org.uringfuse.export.sys.Statx;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.Errno;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.Replies.Reply;
+import org.uringfuse.fuse.api.Replies.ReplyAttr;
+import org.uringfuse.fuse.api.Replies.ReplyData;
+import org.uringfuse.fuse.api.Replies.ReplyEmpty;
+import org.uringfuse.fuse.api.Replies.ReplyEntry;
+import org.uringfuse.fuse.api.Replies.ReplyLseek;
+import org.uringfuse.fuse.api.Replies.ReplyOpen;
+import org.uringfuse.fuse.api.Replies.ReplyStatfs;
+import org.uringfuse.fuse.api.Replies.ReplyWrite;
+import org.uringfuse.fuse.api.Request;
+import org.uringfuse.fuse.api.SetAttr;
+import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.ring.loop.CqeHandler;
+import org.uringfuse.ring.op.Fallocate;
+import org.uringfuse.ring.op.Fsync;
+import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.op.Write;
+import org.uringfuse.ring.sys.LibC;
+
+/**
+ * A disk image (regular file or block device) served as one regular file at a mountpoint that is a
+ * regular file, the job of qemu-storage-daemon's FUSE export. The root node is the file; nothing
+ * else exists. Reads, writes, fsync and fallocate are io_uring SQEs on the image, on the loop of the
+ * request, straight into and out of the request's buffer; a write is answered only after its CQE.
+ *
+ * <p>The image is opened once and locked exclusively (flock), so a second export of it fails.
+ * Writes past the end fail with ENOSPC unless the export is growable. Mode and owner are the image's
+ * unless set by options; changes to them are applied to the image file.
+ *
+ * <p>Threads: called from every loop thread. {@link #size} is atomic; everything else is immutable.
+ */
+public final class ImageFs implements Filesystem {
+  private static final System.Logger LOG = System.getLogger(ImageFs.class.getName());
+  private static final long ATTR_TIMEOUT = 1_000_000_000L;
+
+  private final Path image;
+  private final int fd;
+  private final boolean blockDevice;
+  private final ImageOptions options;
+  private final boolean readOnly;
+  private final AtomicLong size;
+  private volatile int mode;
+  private volatile int uid;
+  private volatile int gid;
+
+  private ImageFs(Path image, int fd, boolean blockDevice, ImageOptions options, boolean readOnly, long size,
+      int mode, int uid, int gid) {
+    this.image = image;
+    this.fd = fd;
+    this.blockDevice = blockDevice;
+    this.options = options;
+    this.readOnly = readOnly;
+    this.size = new AtomicLong(size);
+    this.mode = mode;
+    this.uid = uid;
+    this.gid = gid;
+  }
+
+  /**
+   * Opens and locks the image. Read-only when asked, or (with a log line) when the image cannot be
+   * opened for writing.
+   *
+   * @throws IOException with a one-line reason: missing, not a file or block device, locked by
+   *     another export
+   */
+  public static ImageFs open(Path image, ImageOptions options) throws IOException {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment path = a.allocateFrom(image.toString());
+      int direct = options.directIo() ? O_DIRECT : 0;
+      boolean ro = options.readOnly();
+      int fd = PosixCalls.openat(AT_FDCWD, path, (ro ? O_RDONLY : O_RDWR) | direct | O_CLOEXEC, 0);
+      if (fd < 0 && !ro && (fd == -org.uringfuse.ring.Errno.EACCES || fd == -org.uringfuse.ring.Errno.EROFS
+          || fd == -org.uringfuse.ring.Errno.EPERM)) {
+        LOG.log(Level.WARNING, "image {0} is not writable ({1}): exporting it read-only", image,
+            org.uringfuse.ring.Errno.name(fd));
+        ro = true;
+        fd = PosixCalls.openat(AT_FDCWD, path, O_RDONLY | direct | O_CLOEXEC, 0);
+      }
+      if (fd < 0) {
+        throw new IOException("cannot open image " + image + ": " + org.uringfuse.ring.Errno.describe(fd));
+      }
+      if (PosixCalls.flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        LibC.close(fd);
+        throw new IOException("image " + image + " is in use: another export (or program) holds its lock");
+      }
+      MemorySegment st = a.allocate(Statx.BYTES, 8);
+      LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      int type = Statx.mode(st) & Attr.S_IFMT;
+      if (type != Attr.S_IFREG && type != Attr.S_IFBLK) {
+        LibC.close(fd);
+        throw new IOException("image " + image + " is neither a regular file nor a block device");
+      }
+      long bytes = type == Attr.S_IFBLK ? PosixCalls.lseek(fd, 0, 2) : Statx.size(st);
+      int mode = options.mode() >= 0 ? options.mode() : Statx.mode(st) & 07777;
+      return new ImageFs(image, fd, type == Attr.S_IFBLK, options, ro, bytes, mode,
+          options.uid() >= 0 ? options.uid() : Statx.uid(st), options.gid() >= 0 ? options.gid() : Statx.gid(st));
+    }
+  }
+
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  public long size() {
+    return size.get();
+  }
+
+  /** Flushes the image and closes it (SIGTERM and unmount come here). */
+  @Override
+  public void destroy() {
+    if (!readOnly) {
+      LibC.fsync(fd);
+    }
+    LibC.close(fd);
+  }
+
+  private Attr attr() {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = a.allocate(Statx.BYTES, 8);
+      LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      Attr img = Statx.toAttr(st);
+      long bytes = size.get();
+      long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
+      return new Attr(FuseKernel.FUSE_ROOT_ID, bytes, blocks, img.atimeSec(), img.atimeNsec(), img.mtimeSec(),
+          img.mtimeNsec(), img.ctimeSec(), img.ctimeNsec(), Attr.S_IFREG | mode, 1, uid, gid, 0, 4096);
+    }
+  }
+
+  private boolean refuseWrite(Reply reply) {
+    if (readOnly) {
+      reply.error(Errno.EROFS);
+      return true;
+    }
+    return false;
+  }
+
+  private static CqeHandler countOrError(java.util.function.LongConsumer ok, Reply reply) {
+    return (res, flags) -> {
+      if (res < 0) {
+        reply.error(Errno.ofNegative(res));
+      } else {
+        ok.accept(res);
+      }
+    };
+  }
+
+  @Override
+  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    reply.error(Errno.ENOTDIR);
+  }
+
+  @Override
+  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    reply.ok(attr(), ATTR_TIMEOUT);
+  }
+
+  @Override
+  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
+    if ((c.hasMode() || c.hasSize()) && refuseWrite(reply)) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      if (c.hasSize()) {
+        long now = size.get();
+        if (c.size() > now && !options.growable()) {
+          reply.error(Errno.ENOSPC);
+          return;
+        }
+        if (blockDevice && c.size() != now) {
+          reply.error(Errno.EINVAL);
+          return;
+        }
+        int r = LibC.ftruncate(fd, c.size());
+        if (r < 0) {
+          reply.error(Errno.ofNegative(r));
+          return;
+        }
+        size.set(c.size());
+      }
+      if (c.hasMode()) {
+        mode = c.mode() & 07777;
+        if (!blockDevice) {
+          PosixCalls.fchmodat(AT_FDCWD, a.allocateFrom("/proc/self/fd/" + fd), mode, 0);
+        }
+      }
+      if (c.hasUid() || c.hasGid()) {
+        uid = c.hasUid() ? c.uid() : uid;
+        gid = c.hasGid() ? c.gid() : gid;
+        PosixCalls.fchownat(fd, a.allocateFrom(""), uid, gid, AT_EMPTY_PATH);
+      }
+      if (c.hasAtime() || c.hasMtime()) {
+        MemorySegment times = a.allocate(32, 8);
+        times.set(JAVA_LONG, 0, c.atimeSec());
+        times.set(JAVA_LONG, 8, !c.hasAtime() ? UTIME_OMIT : c.atimeNow() ? UTIME_NOW : c.atimeNsec());
+        times.set(JAVA_LONG, 16, c.mtimeSec());
+        times.set(JAVA_LONG, 24, !c.hasMtime() ? UTIME_OMIT : c.mtimeNow() ? UTIME_NOW : c.mtimeNsec());
+        PosixCalls.futimens(fd, times);
+      }
+    }
+    reply.ok(attr(), ATTR_TIMEOUT);
+  }
+
+  @Override
+  public void open(Request req, long node, int flags, ReplyOpen reply) {
+    if ((flags & O_ACCMODE) != O_RDONLY && readOnly) {
+      reply.error(Errno.EROFS);
+      return;
+    }
+    // cache=none: the kernel keeps no page cache of the exported file either (as QEMU's export).
+    int fopen = options.directIo() ? FuseKernel.FOPEN_DIRECT_IO | FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES : 0;
+    reply.ok(0, fopen);
+  }
+
+  @Override
+  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    long end = this.size.get();
+    if (offset >= end) {
+      reply.ok(0);
+      return;
+    }
+    int len = (int) Math.min(size, end - offset);
+    MemorySegment target = reply.buffer().asSlice(0, len);
+    if (options.directIo() && (misaligned(target) || offset % 512 != 0 || len % 512 != 0)) {
+      // O_DIRECT wants aligned buffer, offset and length: go through an aligned bounce buffer.
+      long alignedStart = offset & ~4095L;
+      int span = (int) (((offset + len + 4095) & ~4095L) - alignedStart);
+      MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
+      req.loop().addSqe(Read.of(fd, bounce, alignedStart), countOrError(n -> {
+        int got = (int) Math.max(0, Math.min(len, n - (offset - alignedStart)));
+        MemorySegment.copy(bounce, offset - alignedStart, target, 0, got);
+        reply.ok(got);
+      }, reply));
+      return;
+    }
+    req.loop().addSqe(Read.of(fd, target, offset), countOrError(reply::ok, reply));
+  }
+
+  private static boolean misaligned(MemorySegment m) {
+    return (m.address() & 4095) != 0;
+  }
+
+  @Override
+  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
+      ReplyWrite reply) {
+    if (refuseWrite(reply)) {
+      return;
+    }
+    long end = size.get();
+    long len = data.byteSize();
+    if (offset + len > end && !options.growable()) {
+      if (offset >= end) {
+        reply.error(Errno.ENOSPC);
+        return;
+      }
+      len = end - offset;   // a write that straddles the end is cut short, as on a block device
+    }
+    MemorySegment source = data.asSlice(0, len);
+    if (options.directIo() && (misaligned(source) || offset % 512 != 0 || len % 512 != 0)) {
+      writeUnaligned(req, offset, source, reply);
+      return;
+    }
+    req.loop().addSqe(Write.of(fd, source, offset), countOrError(n -> {
+      size.accumulateAndGet(offset + n, Math::max);
+      reply.ok(n);
+    }, reply));
+  }
+
+  /** O_DIRECT read-modify-write through an aligned bounce buffer covering whole 4 KiB blocks. */
+  private void writeUnaligned(Request req, long offset, MemorySegment data, ReplyWrite reply) {
+    long alignedStart = offset & ~4095L;
+    int span = (int) (((offset + data.byteSize() + 4095) & ~4095L) - alignedStart);
+    MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
+    bounce.fill((byte) 0);
+    req.loop().addSqe(Read.of(fd, bounce, alignedStart), (res, flags) -> {
+      if (res < 0) {
+        reply.error(Errno.ofNegative(res));
+        return;
+      }
+      MemorySegment.copy(data, 0, bounce, offset - alignedStart, data.byteSize());
+      long newEnd = Math.max(size.get(), offset + data.byteSize());
+      long writeLen = Math.min(span, ((newEnd - alignedStart + 511) & ~511L));
+      req.loop().addSqe(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), countOrError(n -> {
+        if (!blockDevice && newEnd > size.get()) {
+          LibC.ftruncate(fd, newEnd);   // the sector-rounded write may pass the logical end
+          size.accumulateAndGet(newEnd, Math::max);
+        }
+        reply.ok(data.byteSize());
+      }, reply));
+    });
+  }
+
+  @Override
+  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+    reply.ok();
+  }
+
+  @Override
+  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    Fsync op = Fsync.of(fd);
+    req.loop().addSqe(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
+  }
+
+  /**
+   * Punch-hole and zero-range become discards / zeroing on the image; plain allocation works where
+   * the image's filesystem supports it. Growing needs {@code growable}.
+   */
+  @Override
+  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+    if (refuseWrite(reply)) {
+      return;
+    }
+    boolean keepSize = (mode & Fallocate.FALLOC_FL_KEEP_SIZE) != 0;
+    long end = size.get();
+    if (!keepSize && offset + length > end && !options.growable()) {
+      reply.error(Errno.ENOSPC);
+      return;
+    }
+    req.loop().addSqe(Fallocate.of(fd, mode, offset, length), countOrError(n -> {
+      if (!keepSize) {
+        size.accumulateAndGet(offset + length, Math::max);
+      }
+      reply.ok();
+    }, reply));
+  }
+
+  @Override
+  public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+    long r = PosixCalls.lseek(fd, offset, whence);
+    if (r < 0) {
+      reply.error(Errno.ofNegative((int) r));
+    } else {
+      reply.ok(Math.min(r, size.get()));
+    }
+  }
+
+  @Override
+  public void statfs(Request req, long node, ReplyStatfs reply) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment sv = a.allocate(112, 8);
+      if (PosixCalls.fstatvfs(fd, sv) < 0) {
+        reply.ok(Statfs.EMPTY);
+        return;
+      }
+      reply.ok(new Statfs(sv.get(JAVA_LONG, 16), sv.get(JAVA_LONG, 24), sv.get(JAVA_LONG, 32), 1, 0,
+          (int) sv.get(JAVA_LONG, 0), 255, (int) sv.get(JAVA_LONG, 8)));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "image " + image + (readOnly ? " (read-only)" : "");
+  }
+}
