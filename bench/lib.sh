@@ -7,3 +7,60 @@ source "$ROOT/scripts/find-jdk.sh"
 build_benchmarks() {
   (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl benchmarks -am) >&2
 }
+
+# fio_row PREFIX TARGET ROW FILE: one fio row (O_DIRECT, ioengine io_uring) into $OUT/PREFIX-TARGET-ROW.json.
+# Rows: randread-qd1, randread-qd16x2, seqread-128k, randwrite-qd1. Needs OUT, SECS, SIZE.
+fio_row() {
+  local prefix=$1 target=$2 row=$3 file=$4 args
+  case $row in
+    randread-qd1) args=(--rw=randread --bs=4k --iodepth=1 --numjobs=1) ;;
+    randread-qd16x2) args=(--rw=randread --bs=4k --iodepth=16 --numjobs=2) ;;
+    seqread-128k) args=(--rw=read --bs=128k --iodepth=4 --numjobs=1) ;;
+    randwrite-qd1) args=(--rw=randwrite --bs=4k --iodepth=1 --numjobs=1) ;;
+  esac
+  fio --name="$row" --filename="$file" --size="$SIZE" --direct=1 --ioengine=io_uring \
+    "${args[@]}" --group_reporting --time_based --runtime="$SECS" --ramp_time=2 \
+    --output-format=json > "$OUT/$prefix-$target-$row.json"
+}
+
+FIO_ROWS=(randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1)
+
+# summarize OUT PREFIX BASELINE TARGET...: a table of IOPS and p50/p99 per row and target, with each
+# target's ratio to the baseline and the first two targets' ratio; metadata rows when present.
+summarize() {
+  python3 - "$@" <<'PY'
+import json, os, sys
+out, prefix, targets = sys.argv[1], sys.argv[2], sys.argv[3:]
+rows = ["randread-qd1", "randread-qd16x2", "seqread-128k", "randwrite-qd1", "metadata"]
+res = {}
+for t in targets:
+    for r in rows:
+        path = f"{out}/{prefix}-{t}-{r}.json"
+        if not os.path.exists(path):
+            continue
+        j = json.load(open(path))
+        if r == "metadata":
+            res[(t, r)] = (j["ops_per_s"], None, None)
+            continue
+        side = j["jobs"][0]["write" if "write" in r else "read"]
+        pct = side["clat_ns"]["percentile"]
+        res[(t, r)] = (side["iops"], pct["50.000000"] / 1000, pct["99.000000"] / 1000)
+print(f"== {prefix}: fio O_DIRECT (ioengine io_uring); metadata = create+stat+unlink of 3000 files; one run")
+base = targets[0]
+for r in rows:
+    if (base, r) not in res:
+        continue
+    for t in targets:
+        v, p50, p99 = res[(t, r)]
+        lat = f"  p50={p50:8.1f}us p99={p99:8.1f}us" if p50 is not None else ""
+        print(f"{r:<16} {t:<18} {'ops/s' if p50 is None else 'iops'}={v:>10,.0f}{lat}")
+    ratios = [f"{t}/{base}={res[(t, r)][0] / res[(base, r)][0]:.2f}x" for t in targets[1:]]
+    if len(targets) > 2:
+        a, b = targets[1], targets[2]
+        ratios.append(f"{a}/{b}={res[(a, r)][0] / res[(b, r)][0]:.2f}x")
+    if len(targets) > 3:
+        a, b = targets[1], targets[3]
+        ratios.append(f"{a}/{b}={res[(a, r)][0] / res[(b, r)][0]:.2f}x")
+    print(f"{r:<16} ratios: " + "  ".join(ratios))
+PY
+}

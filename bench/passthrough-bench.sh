@@ -17,6 +17,7 @@ command -v fio >/dev/null || { echo "passthrough-bench: fio missing (apt-get ins
 echo Y > /sys/module/fuse/parameters/enable_uring
 (cd "$ROOT" && ./mvnw -B -q -DskipTests package) >&2
 OUT=$ROOT/bench/out
+SIZE=256m
 mkdir -p "$OUT"
 WORK=$(mktemp -d /var/tmp/uringfuse-ptbench.XXXXXX)
 SRC=$WORK/src
@@ -32,19 +33,6 @@ trap cleanup EXIT
 
 # The data file is laid out once in the backing directory; every target reads the same file.
 fio --name=layout --filename="$SRC/bench.dat" --size=256m --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
-
-fio_row() {  # target row dir -> json
-  local target=$1 row=$2 dir=$3 args
-  case $row in
-    randread-qd1) args=(--rw=randread --bs=4k --iodepth=1 --numjobs=1) ;;
-    randread-qd16x2) args=(--rw=randread --bs=4k --iodepth=16 --numjobs=2) ;;
-    seqread-128k) args=(--rw=read --bs=128k --iodepth=4 --numjobs=1) ;;
-    randwrite-qd1) args=(--rw=randwrite --bs=4k --iodepth=1 --numjobs=1) ;;
-  esac
-  fio --name="$row" --filename="$dir/bench.dat" --size=256m --direct=1 --ioengine=io_uring \
-    "${args[@]}" --group_reporting --time_based --runtime="$SECS" --ramp_time=2 \
-    --output-format=json > "$OUT/pt-$target-$row.json"
-}
 
 meta_row() {  # target dir
   python3 - "$1" "$2" "$OUT/pt-$1-metadata.json" <<'PY'
@@ -66,7 +54,7 @@ PY
 }
 
 run_target() {  # target dir
-  for row in randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1; do fio_row "$1" "$row" "$2"; done
+  for row in "${FIO_ROWS[@]}"; do fio_row pt "$1" "$row" "$2/bench.dat"; done
   meta_row "$1" "$2"
 }
 
@@ -90,25 +78,4 @@ mountpoint -q "$MNT" || { cat "$WORK/jnr.log" >&2; exit 1; }
 run_target jnr-fuse "$MNT"
 umount "$MNT"; wait "$PEER_PID" 2>/dev/null || true; PEER_PID=
 
-python3 - "$OUT" <<'PY'
-import json, sys, os
-out = sys.argv[1]
-targets = ["native", "uringfuse-uring", "uringfuse-classic", "jnr-fuse"]
-rows = ["randread-qd1", "randread-qd16x2", "seqread-128k", "randwrite-qd1"]
-res = {}
-for t in targets:
-    for r in rows:
-        j = json.load(open(f"{out}/pt-{t}-{r}.json"))["jobs"][0]
-        side = j["write"] if "write" in r else j["read"]
-        pct = side["clat_ns"]["percentile"]
-        res[(t, r)] = (side["iops"], pct["50.000000"] / 1000, pct["99.000000"] / 1000)
-    res[(t, "metadata")] = (json.load(open(f"{out}/pt-{t}-metadata.json"))["ops_per_s"], 0, 0)
-print("== passthrough: fio O_DIRECT (ioengine io_uring), metadata = create+stat+unlink of 3000 files; one run")
-for r in rows + ["metadata"]:
-    for t in targets:
-        iops, p50, p99 = res[(t, r)]
-        lat = f"  p50={p50:8.1f}us p99={p99:8.1f}us" if r != "metadata" else ""
-        print(f"{r:<16} {t:<18} {'ops/s' if r == 'metadata' else 'iops'}={iops:>10,.0f}{lat}")
-    n = res[("native", r)][0]; u = res[("uringfuse-uring", r)][0]; c = res[("uringfuse-classic", r)][0]; j = res[("jnr-fuse", r)][0]
-    print(f"{r:<16} ratios: uring/native={u/n:.2f}x classic/native={c/n:.2f}x uring/classic={u/c:.2f}x uring/jnr-fuse={u/j:.2f}x")
-PY
+summarize "$OUT" pt native uringfuse-uring uringfuse-classic jnr-fuse

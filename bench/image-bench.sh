@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Image export benchmark, one run: a raw preallocated image read and written natively, and the same
+# image exported by uringfuse (cache=none, the QEMU comparison's setting) over FUSE-over-io_uring and
+# over /dev/fuse. fio with O_DIRECT: 4 KiB random read at depth 1 and 16 x 2 jobs, 128 KiB sequential
+# read, 4 KiB random write at depth 1.
+#
+# usage: sudo bench/image-bench.sh [SECONDS_PER_ROW]   (default 10)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+SECS=${1:-10}
+SIZE=256m
+[ "$(id -u)" = 0 ] || { echo "image-bench: run as root" >&2; exit 1; }
+command -v fio >/dev/null || { echo "image-bench: fio missing (apt-get install -y fio)" >&2; exit 1; }
+echo Y > /sys/module/fuse/parameters/enable_uring
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+WORK=$(mktemp -d /var/tmp/uringfuse-imgbench.XXXXXX)
+IMG=$WORK/disk.raw
+FILE=$WORK/disk.mnt
+cleanup() {
+  mountpoint -q "$FILE" && umount "$FILE" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fio --name=layout --filename="$IMG" --size=$SIZE --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+
+echo "== native" >&2
+for row in "${FIO_ROWS[@]}"; do fio_row img native "$row" "$IMG"; done
+for transport in uring classic; do
+  echo "== uringfuse $transport" >&2
+  "$ROOT/uringfuse" mount "$IMG" "$FILE" -o cache=none --transport "$transport" --log-file "$WORK/uringfuse.log" >&2
+  for row in "${FIO_ROWS[@]}"; do fio_row img "uringfuse-$transport" "$row" "$FILE"; done
+  "$ROOT/uringfuse" umount "$FILE"
+  for _ in $(seq 50); do mountpoint -q "$FILE" || break; sleep 0.1; done
+done
+summarize "$OUT" img native uringfuse-uring uringfuse-classic
