@@ -268,7 +268,7 @@ final class MountCommand implements Callable<Integer> {
           return ExitCodes.OK;
         }
         try {
-          if (child.waitFor(50, TimeUnit.MILLISECONDS)) {
+          if (child.waitFor(10, TimeUnit.MILLISECONDS)) {
             err.println(tail(log, logStart));
             return child.exitValue();
           }
