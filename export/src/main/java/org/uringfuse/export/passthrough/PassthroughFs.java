@@ -435,8 +435,18 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
       handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
-      reply.ok(fd, 0);
+      reply.ok(fd, fopenFlags(flags));
     }
+  }
+
+  /**
+   * An O_DIRECT open bypasses the kernel's page cache of the mount as well (FOPEN_DIRECT_IO), and its
+   * writes may run in parallel (FOPEN_PARALLEL_DIRECT_WRITES), as libfuse's passthrough_hp does.
+   */
+  private static int fopenFlags(int flags) {
+    return (flags & O_DIRECT) != 0
+        ? org.uringfuse.fuse.abi.FuseKernel.FOPEN_DIRECT_IO | org.uringfuse.fuse.abi.FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES
+        : 0;
   }
 
   @Override
@@ -459,7 +469,7 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
       handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
-      reply.ok(entry, fd, 0);
+      reply.ok(entry, fd, fopenFlags(flags));
     }
   }
 
