@@ -122,26 +122,22 @@ final class MountOptionsParser {
   }
 
   private static int nonNegative(String key, String value) {
-    try {
-      int v = Integer.parseInt(required(key, value));
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("mount option " + key + " needs a number >= 0, got '" + value + "'");
-    }
+    return number(key, value, 0, "a number >= 0");
   }
 
   private static int positive(String key, String value) {
+    return number(key, value, 1, "a positive number");
+  }
+
+  private static int number(String key, String value, int min, String what) {
     try {
       int v = Integer.parseInt(required(key, value));
-      if (v <= 0) {
+      if (v < min) {
         throw new NumberFormatException();
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("mount option " + key + " needs a positive number, got '" + value + "'");
+      throw new IllegalArgumentException("mount option " + key + " needs " + what + ", got '" + value + "'");
     }
   }
 
