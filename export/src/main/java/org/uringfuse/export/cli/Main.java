@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A pure-Java FUSE server over FUSE-over-io_uring.",
-    subcommands = {MountCommand.class, UmountCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {MountCommand.class, UmountCommand.class, StatsCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

@@ -211,6 +211,12 @@ final class MountCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     SignalShutdown.install(server);
+    try {
+      server.enableControlSocket();
+    } catch (IOException e) {
+      err.println("uringfuse mount: warning: no control socket for uringfuse stats: " + e.getMessage());
+      err.flush();
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(READY_PREFIX + server.transport() + " " + server.mountpoint() + " (pid "
         + ProcessHandle.current().pid() + ")");

@@ -61,10 +61,19 @@ class CommandIT {
     assertTrue(r.output().contains("mounted at " + mnt), r.output());
     assertTrue(mounted(mnt), "mount not live when the command returned");
     assertEquals("hi", Files.readString(mnt.resolve("hello")));
+    Result stats = run(ROOT.resolve("uringfuse").toString(), "stats", mnt.toString());
+    assertEquals(0, stats.code(), stats.output());
+    assertTrue(stats.output().contains("transport: "), stats.output());
+    assertTrue(stats.output().lines().anyMatch(l -> l.startsWith("READ ")), stats.output());
+    assertTrue(stats.output().contains("requests in flight: "), stats.output());
     Result u = run(ROOT.resolve("uringfuse").toString(), "umount", mnt.toString());
     assertEquals(0, u.code(), u.output());
     await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
     assertFalse(mounted(mnt));
+    assertFalse(Files.exists(org.uringfuse.fuse.server.ControlSocket.pathFor(mnt)), "control socket left behind");
+    Result gone = run(ROOT.resolve("uringfuse").toString(), "stats", mnt.toString());
+    assertEquals(ExitCodes.FAILURE, gone.code(), gone.output());
+    assertTrue(gone.output().contains("no uringfuse server is serving"), gone.output());
   }
 
   @Test

@@ -46,6 +46,7 @@ public final class FuseServer implements AutoCloseable {
   private final List<EventLoop> loops = new ArrayList<>();
   private final List<DevFuseChannel> channels = new ArrayList<>();
   private UringQueues uring;
+  private ControlSocket control;
   private boolean closed;
 
   private FuseServer(Session session, FuseMount mount, MountOptions options) {
@@ -185,6 +186,50 @@ public final class FuseServer implements AutoCloseable {
     return session.endLatch().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Serves {@link #statsReport()} on a root-only unix socket ({@code /run/uringfuse/...}) for
+   * {@code uringfuse stats}, on this mount's first event loop. Returns the socket's path.
+   */
+  public synchronized Path enableControlSocket() throws IOException {
+    if (control == null) {
+      control = ControlSocket.start(loops.get(0), mount.mountpoint(), this::statsReport);
+    }
+    return control.path();
+  }
+
+  /** A human-readable report: transport, queues, in flight, bytes, and per-opcode counts and latencies. */
+  public String statsReport() {
+    StringBuilder sb = new StringBuilder();
+    ConnectionInfo c = session.connection();
+    sb.append("mountpoint: ").append(mountpoint()).append('\n');
+    sb.append("transport: ").append(transport()).append('\n');
+    sb.append("loops: ").append(loops.size()).append('\n');
+    uringQueues().ifPresent(q -> {
+      sb.append("queues: ").append(q.queueCount()).append(" x depth ").append(q.depth()).append('\n');
+      sb.append("ring entries with the kernel: ").append(q.liveEntries()).append('\n');
+      sb.append("requests per queue: ").append(java.util.Arrays.toString(q.requestsPerQueue())).append('\n');
+    });
+    sb.append("max_write: ").append(c.maxWrite()).append('\n');
+    sb.append("requests in flight: ").append(unansweredRequests()).append('\n');
+    sb.append("requests: uring ").append(stats().requests("uring")).append(", classic ")
+        .append(stats().requests("classic")).append('\n');
+    sb.append("bytes read: ").append(stats().bytesRead()).append(", bytes written: ")
+        .append(stats().bytesWritten()).append('\n');
+    sb.append(String.format("%-16s %12s %10s %10s%n", "opcode", "count", "p50_us", "p99_us"));
+    for (org.uringfuse.fuse.proto.Opcode op : org.uringfuse.fuse.proto.Opcode.values()) {
+      long n = stats().requests(op);
+      if (n > 0) {
+        sb.append(String.format("%-16s %12d %10s %10s%n", op, n,
+            micros(stats().latencyPercentileMicros(op.code, 0.5)), micros(stats().latencyPercentileMicros(op.code, 0.99))));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String micros(long v) {
+    return v < 0 ? "-" : "<" + v;
+  }
+
   /** True while the mountpoint is mounted by this server's connection. */
   public boolean isMounted() {
     return mount.isMounted();
@@ -201,6 +246,9 @@ public final class FuseServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (control != null) {
+      control.close();
+    }
     logCancelOfFuseCommands();
     int r = mount.unmount(true);
     if (r < 0) {

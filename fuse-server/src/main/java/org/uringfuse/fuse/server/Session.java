@@ -204,6 +204,7 @@ public final class Session implements RequestSink {
   /** Sends an answer; on the request's loop thread. */
   void complete(PendingRequest req, int negErrno, int bodyLength) {
     outstanding.remove(req.unique);
+    stats.recordLatency(req.opcode, System.nanoTime() - req.startNanos);
     if (negErrno == 0) {
       if (req.opcode == FUSE_READ) {
         stats.bytesRead.add(bodyLength);

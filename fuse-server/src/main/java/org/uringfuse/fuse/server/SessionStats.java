@@ -13,13 +13,52 @@ public final class SessionStats {
   private final LongAdder[] perOpcode = new LongAdder[64];
   private final LongAdder classic = new LongAdder();
   private final LongAdder uring = new LongAdder();
+  /** Latency histogram per opcode: bucket b counts answers that took [2^b, 2^(b+1)) microseconds. */
+  private static final int BUCKETS = 32;
+  private final LongAdder[][] latency = new LongAdder[64][];
   final LongAdder bytesRead = new LongAdder();
   final LongAdder bytesWritten = new LongAdder();
 
   SessionStats() {
     for (int i = 0; i < perOpcode.length; i++) {
       perOpcode[i] = new LongAdder();
+      latency[i] = new LongAdder[BUCKETS];
+      for (int b = 0; b < BUCKETS; b++) {
+        latency[i][b] = new LongAdder();
+      }
     }
+  }
+
+  /** Records how long the filesystem took to answer one request. */
+  void recordLatency(int opcode, long nanos) {
+    if (opcode >= 0 && opcode < latency.length) {
+      long micros = Math.max(1, nanos / 1000);
+      int bucket = Math.min(BUCKETS - 1, 63 - Long.numberOfLeadingZeros(micros));
+      latency[opcode][bucket].increment();
+    }
+  }
+
+  /**
+   * The answer time below which {@code fraction} of the opcode's requests fell, in microseconds
+   * (upper edge of the histogram bucket; -1 when none were answered).
+   */
+  public long latencyPercentileMicros(int opcode, double fraction) {
+    long total = 0;
+    for (LongAdder b : latency[opcode]) {
+      total += b.sum();
+    }
+    if (total == 0) {
+      return -1;
+    }
+    long rank = (long) Math.ceil(total * fraction);
+    long seen = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      seen += latency[opcode][b].sum();
+      if (seen >= rank) {
+        return 1L << (b + 1);
+      }
+    }
+    return 1L << BUCKETS;
   }
 
   void count(int opcode, String transport) {

@@ -1,0 +1,61 @@
+package org.uringfuse.export.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.uringfuse.fuse.server.ControlSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code uringfuse stats MOUNTPOINT}: asks the running server over its control socket. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+    description = {"Prints the running server's statistics: transport, queues, requests in flight,",
+        "bytes moved, and per-opcode counts with latency percentiles (root only)."})
+final class StatsCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MOUNTPOINT")
+  Path mountpoint;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Path socket = ControlSocket.pathFor(mountpoint.toAbsolutePath().normalize());
+    if (!Files.exists(socket)) {
+      err.println("uringfuse stats: no uringfuse server is serving " + mountpoint + " (no control socket "
+          + socket + "; run as root)");
+      return ExitCodes.FAILURE;
+    }
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      ch.write(ByteBuffer.wrap("stats\n".getBytes(StandardCharsets.UTF_8)));
+      ch.shutdownOutput();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      StringBuilder text = new StringBuilder();
+      while (ch.read(buf) > 0 || buf.position() > 0) {
+        buf.flip();
+        text.append(StandardCharsets.UTF_8.decode(buf));
+        buf.clear();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(text);
+      out.flush();
+      return ExitCodes.OK;
+    } catch (AccessDeniedException e) {
+      err.println("uringfuse stats: permission denied: the control socket is root only (run it with sudo)");
+      return ExitCodes.FAILURE;
+    } catch (IOException e) {
+      err.println("uringfuse stats: cannot reach the server of " + mountpoint + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+  }
+}
