@@ -73,7 +73,8 @@ final class MountCommand implements Callable<Integer> {
   boolean debug;
 
   @Option(names = "--log-file", paramLabel = "FILE",
-      description = "where the detached server logs (default /var/log/uringfuse/<mountpoint>.log)")
+      description = {"where the detached server logs (default /var/log/uringfuse/<mountpoint>.log);",
+          "SIGHUP makes the server reopen it (for logrotate)"})
   Path logFile;
 
   @Override
@@ -211,6 +212,9 @@ final class MountCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     SignalShutdown.install(server);
+    if (logFile != null) {
+      LogReopen.install(logFile.toAbsolutePath());
+    }
     try {
       server.enableControlSocket();
     } catch (IOException e) {
@@ -249,6 +253,10 @@ final class MountCommand implements Callable<Integer> {
       argv.add(ProcessHandle.current().info().command().orElse("java"));
       argv.addAll(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
       argv.add("--foreground");
+      if (cmd.logFile == null) {
+        argv.add("--log-file");   // the server reopens it on SIGHUP
+        argv.add(log.toString());
+      }
       Process child;
       long logStart;
       try {

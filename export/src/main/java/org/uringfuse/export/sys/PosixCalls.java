@@ -85,6 +85,7 @@ public final class PosixCalls {
   private static final MethodHandle FLOCK = errnoFunction("flock",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle DUP = errnoFunction("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle DUP2 = errnoFunction("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
     return Native.callInt(st -> (int) OPENAT.invokeExact(st, dirfd, path, flags, mode));
@@ -160,5 +161,9 @@ public final class PosixCalls {
 
   public static int dup(int fd) {
     return Native.callInt(st -> (int) DUP.invokeExact(st, fd));
+  }
+
+  public static int dup2(int oldFd, int newFd) {
+    return Native.callInt(st -> (int) DUP2.invokeExact(st, oldFd, newFd));
   }
 }

@@ -66,6 +66,13 @@ class CommandIT {
     assertTrue(stats.output().contains("transport: "), stats.output());
     assertTrue(stats.output().lines().anyMatch(l -> l.startsWith("READ ")), stats.output());
     assertTrue(stats.output().contains("requests in flight: "), stats.output());
+    // logrotate: move the log away, SIGHUP, and the server writes to a new file of the same name
+    Path log = dir.resolve("server.log");
+    Files.move(log, dir.resolve("server.log.1"));
+    String pid = run("pgrep", "-f", "mount .* " + mnt + " ").output().lines().findFirst().orElseThrow().trim();
+    assertEquals(0, run("kill", "-HUP", pid).code());
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
+        && Files.readString(log).contains("log reopened"));
     Result u = run(ROOT.resolve("uringfuse").toString(), "umount", mnt.toString());
     assertEquals(0, u.code(), u.output());
     await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
