@@ -3,5 +3,6 @@ module org.uringfuse.export {
   requires org.uringfuse.fuse;
   requires info.picocli;
   requires jdk.unsupported;
+  requires java.logging;
   opens org.uringfuse.export.cli to info.picocli;
 }

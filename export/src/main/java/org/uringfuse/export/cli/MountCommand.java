@@ -72,6 +72,10 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "log every FUSE request and reply")
   boolean debug;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+      description = "error, warning, info (default) or debug")
+  String logLevel;
+
   @Option(names = "--log-file", paramLabel = "FILE",
       description = {"where the detached server logs (default /var/log/uringfuse/<mountpoint>.log);",
           "SIGHUP makes the server reopen it (for logrotate)"})
@@ -103,7 +107,28 @@ final class MountCommand implements Callable<Integer> {
     return foreground ? serve(parsed, err) : Daemon.launch(this, err);
   }
 
+  /** Sets the level of uringfuse's log (java.util.logging underneath System.Logger). Keeps a reference. */
+  private static final java.util.logging.Logger URINGFUSE_LOG = java.util.logging.Logger.getLogger("org.uringfuse");
+
+  static void applyLogLevel(String name) {
+    java.util.logging.Level level = switch (name.toLowerCase()) {
+      case "error" -> java.util.logging.Level.SEVERE;
+      case "warning", "warn" -> java.util.logging.Level.WARNING;
+      case "info" -> java.util.logging.Level.INFO;
+      case "debug" -> java.util.logging.Level.FINE;
+      default -> throw new IllegalArgumentException("--log-level must be error, warning, info or debug, not '" + name + "'");
+    };
+    // uringfuse's own loggers only: the JDK's debug output stays out of the way
+    URINGFUSE_LOG.setLevel(level);   // held in a field: JUL keeps loggers weakly
+    if (level.intValue() < java.util.logging.Level.INFO.intValue()) {
+      for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+        h.setLevel(level);
+      }
+    }
+  }
+
   private MountOptionsParser parseOptions() {
+    applyLogLevel(logLevel);
     MountOptions base = MountOptions.defaults().withFsname(source.toString().replace(",", "_"));
     TransportKind kind = switch (transport.toLowerCase()) {
       case "auto" -> TransportKind.AUTO;

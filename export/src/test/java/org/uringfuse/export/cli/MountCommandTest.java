@@ -69,6 +69,9 @@ class MountCommandTest {
     Result r = run("mount", src.toString(), mnt.toString(), "-o", "ro,frobnicate", "--foreground");
     assertEquals(ExitCodes.USAGE, r.code());
     assertTrue(r.err().contains("unknown mount option 'frobnicate'"), r.err());
+    Result l = run("mount", src.toString(), mnt.toString(), "--log-level", "chatty", "--foreground");
+    assertEquals(ExitCodes.USAGE, l.code());
+    assertTrue(l.err().contains("--log-level must be error, warning, info or debug"), l.err());
     Result t = run("mount", src.toString(), mnt.toString(), "--transport", "carrier-pigeon", "--foreground");
     assertEquals(ExitCodes.USAGE, t.code());
     assertTrue(t.err().contains("--transport must be auto, uring or classic"), t.err());
