@@ -32,10 +32,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
     description = {"Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
-        "A directory SOURCE is exported as a passthrough filesystem; a disk image (regular file or",
-        "block device) as one regular file at a MOUNTPOINT file (created if missing).",
-        "Returns once the mount is live; the server keeps running detached until unmounted",
-        "(umount MOUNTPOINT, uringfuse umount MOUNTPOINT) or sent SIGTERM."})
+        "A directory SOURCE is exported as a passthrough filesystem; a disk image (regular file or "
+            + "block device) as one regular file at a MOUNTPOINT file (created if missing). Returns once "
+            + "the mount is live; the server keeps running detached until unmounted (umount MOUNTPOINT, "
+            + "uringfuse umount MOUNTPOINT) or sent SIGTERM."})
 final class MountCommand implements Callable<Integer> {
   static final String READY_PREFIX = "mounted ";
 
@@ -49,11 +49,11 @@ final class MountCommand implements Callable<Integer> {
       description = "existing directory (for a directory SOURCE) or file (for an image) to mount on")
   Path mountpoint;
 
-  @Option(names = "-o", paramLabel = "OPTIONS", description = {"comma-separated mount options: ro, rw,",
-      "allow_other (implies default_permissions), default_permissions, no_default_permissions,",
-      "dev, suid, fsname=NAME, subtype=NAME, max_read=N, max_write=N, entry_timeout=SECONDS,",
-      "attr_timeout=SECONDS (timeouts default to 0: the backing directory may change under us);",
-      "images: growable, cache=none|writeback, mode=OCTAL, uid=N, gid=N"})
+  @Option(names = "-o", paramLabel = "OPTIONS", description = "comma-separated mount options: ro, rw, "
+      + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
+      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N; directories: entry_timeout=SECONDS, "
+      + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
+      + "cache=none|writeback, mode=OCTAL, uid=N, gid=N")
   List<String> options = new ArrayList<>();
 
   @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|uring|classic",
@@ -77,8 +77,8 @@ final class MountCommand implements Callable<Integer> {
   String logLevel;
 
   @Option(names = "--log-file", paramLabel = "FILE",
-      description = {"where the detached server logs (default /var/log/uringfuse/<mountpoint>.log);",
-          "SIGHUP makes the server reopen it (for logrotate)"})
+      description = "where the detached server logs (default /var/log/uringfuse/<mountpoint>.log); "
+          + "SIGHUP makes the server reopen it (for logrotate)")
   Path logFile;
 
   @Override

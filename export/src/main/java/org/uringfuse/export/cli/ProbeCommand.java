@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code uringfuse probe}: what this machine offers uringfuse, and why not when it does not. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-    description = {"Reports the kernel, io_uring availability (with the reason when it is missing),",
-        "the io_uring opcodes uringfuse uses, enable_uring, and whether FUSE-over-io_uring can be used.",
-        "Exits 0 when FUSE-over-io_uring can be used, 3 when it cannot."})
+    description = {"Reports what this machine offers uringfuse.",
+        "The kernel, io_uring availability (with the reason when it is missing), the io_uring opcodes "
+            + "uringfuse uses, enable_uring, and whether FUSE-over-io_uring can be used. Exits 0 when it "
+            + "can, 3 when it cannot."})
 final class ProbeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

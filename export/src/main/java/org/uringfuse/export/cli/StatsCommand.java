@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code uringfuse stats MOUNTPOINT}: asks the running server over its control socket. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = {"Prints the running server's statistics: transport, queues, requests in flight,",
-        "bytes moved, and per-opcode counts with latency percentiles (root only)."})
+    description = {"Prints a running server's statistics (root only).",
+        "Transport, queues, requests in flight, bytes moved, and per-opcode counts with latency percentiles."})
 final class StatsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code uringfuse umount MOUNTPOINT}: unmounts; the server then exits by itself. */
 @Command(name = "umount", mixinStandardHelpOptions = true,
-    description = "Unmounts MOUNTPOINT; its uringfuse server exits cleanly. Plain umount works too.")
+    description = {"Unmounts MOUNTPOINT.", "Its uringfuse server then exits cleanly. Plain umount works too."})
 final class UmountCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
