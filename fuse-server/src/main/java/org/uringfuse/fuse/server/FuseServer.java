@@ -39,6 +39,7 @@ public final class FuseServer implements AutoCloseable {
   private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
   static final long DEFAULT_POLL_MAX_NANOS = 200_000;
+  static final boolean PIN_LOOPS = !Boolean.getBoolean("uringfuse.noPin");
 
   private final Session session;
   private final FuseMount mount;
@@ -92,6 +93,14 @@ public final class FuseServer implements AutoCloseable {
     }
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
+    }
+    if (PIN_LOOPS && options.transport() != TransportKind.CLASSIC && loops.size() == possibleCpus()) {
+      // Queue q is served by loop q: keeping loop q on CPU q makes a request's hand-off to the
+      // server, and the reply's wake-up of the client, same-CPU events (libfuse pins its queue threads).
+      for (int i = 0; i < loops.size(); i++) {
+        int cpu = i;
+        loops.get(i).execute(() -> org.uringfuse.ring.sys.LibC.pinCurrentThread(cpu));
+      }
     }
     int[] fds = new int[loops.size()];
     for (int i = 0; i < loops.size(); i++) {

@@ -95,6 +95,8 @@ public final class LibC {
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle LISTEN = errnoFunction("listen",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SCHED_SETAFFINITY = errnoFunction("sched_setaffinity",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
   private static final MethodHandle PIPE2 = errnoFunction("pipe2",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
@@ -277,5 +279,14 @@ public final class LibC {
 
   public static int listen(int fd, int backlog) {
     return Native.callInt(st -> (int) LISTEN.invokeExact(st, fd, backlog));
+  }
+
+  /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
+  public static int pinCurrentThread(int cpu) {
+    try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+      MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
+      mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+      return Native.callInt(st -> (int) SCHED_SETAFFINITY.invokeExact(st, 0, 128L, mask));
+    }
   }
 }
