@@ -36,7 +36,9 @@ import ru.serce.jnrfuse.struct.Statvfs;
  */
 public final class JnrPassthrough extends FuseStubFS {
   private final Path root;
+  private static final int O_DIRECT = 040000;
   private final Map<Long, FileChannel> open = new ConcurrentHashMap<>();
+  private final Set<Long> direct = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextFh = new AtomicLong(1);
 
   JnrPassthrough(Path root) {
@@ -98,11 +100,20 @@ public final class JnrPassthrough extends FuseStubFS {
     }
   }
 
+  /** Opens the backing file, keeping O_DIRECT as the client asked (as uringfuse's passthrough does). */
   private int openChannel(String path, FuseFileInfo fi, Set<StandardOpenOption> opts) {
     try {
-      FileChannel ch = FileChannel.open(p(path), opts);
+      boolean o_direct = (fi.flags.get() & O_DIRECT) != 0;
+      java.util.Set<java.nio.file.OpenOption> all = new java.util.HashSet<>(opts);
+      if (o_direct) {
+        all.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+      }
+      FileChannel ch = FileChannel.open(p(path), all);
       long fh = nextFh.getAndIncrement();
       open.put(fh, ch);
+      if (o_direct) {
+        direct.add(fh);
+      }
       fi.fh.set(fh);
       return 0;
     } catch (IOException e) {
@@ -124,12 +135,14 @@ public final class JnrPassthrough extends FuseStubFS {
   public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
     FileChannel ch = open.get(fi.fh.get());
     try {
-      ByteBuffer bb = ByteBuffer.allocate((int) size);
+      ByteBuffer bb = buffer(fi.fh.get(), (int) size);
       int n = ch.read(bb, offset);
       if (n <= 0) {
         return 0;
       }
-      buf.put(0, bb.array(), 0, n);
+      byte[] b = new byte[n];
+      bb.flip().get(b);
+      buf.put(0, b, 0, n);
       return n;
     } catch (IOException e) {
       return errno(e);
@@ -142,14 +155,25 @@ public final class JnrPassthrough extends FuseStubFS {
     byte[] b = new byte[(int) size];
     buf.get(0, b, 0, b.length);
     try {
-      return ch.write(ByteBuffer.wrap(b), offset);
+      ByteBuffer bb = buffer(fi.fh.get(), b.length);
+      bb.put(b).flip();
+      return ch.write(bb, offset);
     } catch (IOException e) {
       return errno(e);
     }
   }
 
+  /** O_DIRECT needs a block-aligned direct buffer; other handles use a heap buffer. */
+  private ByteBuffer buffer(long fh, int size) {
+    if (!direct.contains(fh)) {
+      return ByteBuffer.allocate(size);
+    }
+    return ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096).limit(size);
+  }
+
   @Override
   public int release(String path, FuseFileInfo fi) {
+    direct.remove(fi.fh.get());
     FileChannel ch = open.remove(fi.fh.get());
     try {
       if (ch != null) {
