@@ -3,8 +3,13 @@
 # 22+. The machine's default `java` is never assumed.
 # shellcheck shell=bash
 uf_java_major() {  # prints the major version of the JDK at $1, or nothing
-  local v
-  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
+  local v=""
+  if [ -f "$1/release" ]; then   # cheap: no JVM start
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
+  fi
   echo "${v%%.*}"
 }
 

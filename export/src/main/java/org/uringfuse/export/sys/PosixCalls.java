@@ -50,120 +50,158 @@ public final class PosixCalls {
 
   private static final long SYS_getdents64 = 217;
 
-  private static final MethodHandle OPENAT = errnoFunction("openat",
+  private static final class OPENAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("openat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-  private static final MethodHandle FCHOWNAT = errnoFunction("fchownat",
+  }
+  private static final class FCHOWNAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fchownat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle FCHMODAT = errnoFunction("fchmodat",
+  }
+  private static final class FCHMODAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fchmodat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-  private static final MethodHandle UTIMENSAT = errnoFunction("utimensat",
+  }
+  private static final class UTIMENSAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("utimensat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-  private static final MethodHandle FUTIMENS = errnoFunction("futimens",
+  }
+  private static final class FUTIMENS { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("futimens",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle READLINKAT = errnoFunction("readlinkat",
+  }
+  private static final class READLINKAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("readlinkat",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-  private static final MethodHandle MKNODAT = errnoFunction("mknodat",
+  }
+  private static final class MKNODAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("mknodat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle GETXATTR = errnoFunction("getxattr",
+  }
+  private static final class GETXATTR { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("getxattr",
       FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-  private static final MethodHandle SETXATTR = errnoFunction("setxattr",
+  }
+  private static final class SETXATTR { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("setxattr",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle LISTXATTR = errnoFunction("listxattr",
+  }
+  private static final class LISTXATTR { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("listxattr",
       FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
-  private static final MethodHandle REMOVEXATTR = errnoFunction("removexattr",
+  }
+  private static final class REMOVEXATTR { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("removexattr",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle FSTATVFS = errnoFunction("fstatvfs",
+  }
+  private static final class FSTATVFS { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fstatvfs",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle SYSCALL3 = errnoFunction("syscall",
+  }
+  private static final class SYSCALL3 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("syscall",
       FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-  private static final MethodHandle LSEEK = errnoFunction("lseek",
+  }
+  private static final class LSEEK { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("lseek",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle COPY_FILE_RANGE = errnoFunction("copy_file_range",
+  }
+  private static final class COPY_FILE_RANGE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("copy_file_range",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle TRUNCATE = errnoFunction("truncate",
+  }
+  private static final class TRUNCATE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("truncate",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle FLOCK = errnoFunction("flock",
+  }
+  private static final class FLOCK { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("flock",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle DUP = errnoFunction("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle DUP2 = errnoFunction("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  }
+  private static final class DUP { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+  private static final class DUP2 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  }
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    return Native.callInt(st -> (int) OPENAT.invokeExact(st, dirfd, path, flags, mode));
+    return Native.callInt(st -> (int) OPENAT.H.invokeExact(st, dirfd, path, flags, mode));
   }
 
   public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
-    return Native.callInt(st -> (int) FCHOWNAT.invokeExact(st, dirfd, path, uid, gid, flags));
+    return Native.callInt(st -> (int) FCHOWNAT.H.invokeExact(st, dirfd, path, uid, gid, flags));
   }
 
   public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
-    return Native.callInt(st -> (int) FCHMODAT.invokeExact(st, dirfd, path, mode, flags));
+    return Native.callInt(st -> (int) FCHMODAT.H.invokeExact(st, dirfd, path, mode, flags));
   }
 
   /** {@code times}: two {@code struct timespec} (atime, mtime), or NULL for "now". */
   public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
-    return Native.callInt(st -> (int) UTIMENSAT.invokeExact(st, dirfd, path, times, flags));
+    return Native.callInt(st -> (int) UTIMENSAT.H.invokeExact(st, dirfd, path, times, flags));
   }
 
   public static int futimens(int fd, MemorySegment times) {
-    return Native.callInt(st -> (int) FUTIMENS.invokeExact(st, fd, times));
+    return Native.callInt(st -> (int) FUTIMENS.H.invokeExact(st, fd, times));
   }
 
   public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf) {
-    return Native.callLong(st -> (long) READLINKAT.invokeExact(st, dirfd, path, buf, buf.byteSize()));
+    return Native.callLong(st -> (long) READLINKAT.H.invokeExact(st, dirfd, path, buf, buf.byteSize()));
   }
 
   public static int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
-    return Native.callInt(st -> (int) MKNODAT.invokeExact(st, dirfd, path, mode, dev));
+    return Native.callInt(st -> (int) MKNODAT.H.invokeExact(st, dirfd, path, mode, dev));
   }
 
   public static long getxattr(MemorySegment path, MemorySegment name, MemorySegment value) {
-    return Native.callLong(st -> (long) GETXATTR.invokeExact(st, path, name, value, value.byteSize()));
+    return Native.callLong(st -> (long) GETXATTR.H.invokeExact(st, path, name, value, value.byteSize()));
   }
 
   public static int setxattr(MemorySegment path, MemorySegment name, MemorySegment value, int flags) {
-    return Native.callInt(st -> (int) SETXATTR.invokeExact(st, path, name, value, value.byteSize(), flags));
+    return Native.callInt(st -> (int) SETXATTR.H.invokeExact(st, path, name, value, value.byteSize(), flags));
   }
 
   public static long listxattr(MemorySegment path, MemorySegment list) {
-    return Native.callLong(st -> (long) LISTXATTR.invokeExact(st, path, list, list.byteSize()));
+    return Native.callLong(st -> (long) LISTXATTR.H.invokeExact(st, path, list, list.byteSize()));
   }
 
   public static int removexattr(MemorySegment path, MemorySegment name) {
-    return Native.callInt(st -> (int) REMOVEXATTR.invokeExact(st, path, name));
+    return Native.callInt(st -> (int) REMOVEXATTR.H.invokeExact(st, path, name));
   }
 
   /** {@code buf}: a {@code struct statvfs} (112 bytes on 64-bit Linux). */
   public static int fstatvfs(int fd, MemorySegment buf) {
-    return Native.callInt(st -> (int) FSTATVFS.invokeExact(st, fd, buf));
+    return Native.callInt(st -> (int) FSTATVFS.H.invokeExact(st, fd, buf));
   }
 
   /** getdents64(2): fills {@code buf} with {@code struct linux_dirent64} records; 0 at the end. */
   public static long getdents64(int fd, MemorySegment buf) {
-    return Native.callLong(st -> (long) SYSCALL3.invokeExact(st, SYS_getdents64, (long) fd, buf, buf.byteSize()));
+    return Native.callLong(st -> (long) SYSCALL3.H.invokeExact(st, SYS_getdents64, (long) fd, buf, buf.byteSize()));
   }
 
   public static long lseek(int fd, long offset, int whence) {
-    return Native.callLong(st -> (long) LSEEK.invokeExact(st, fd, offset, whence));
+    return Native.callLong(st -> (long) LSEEK.H.invokeExact(st, fd, offset, whence));
   }
 
   /** copy_file_range with explicit offsets ({@code offIn}/{@code offOut}: one loff_t each, updated). */
   public static long copyFileRange(int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
-    return Native.callLong(st -> (long) COPY_FILE_RANGE.invokeExact(st, fdIn, offIn, fdOut, offOut, len, flags));
+    return Native.callLong(st -> (long) COPY_FILE_RANGE.H.invokeExact(st, fdIn, offIn, fdOut, offOut, len, flags));
   }
 
   public static int truncate(MemorySegment path, long length) {
-    return Native.callInt(st -> (int) TRUNCATE.invokeExact(st, path, length));
+    return Native.callInt(st -> (int) TRUNCATE.H.invokeExact(st, path, length));
   }
 
   public static int flock(int fd, int op) {
-    return Native.callInt(st -> (int) FLOCK.invokeExact(st, fd, op));
+    return Native.callInt(st -> (int) FLOCK.H.invokeExact(st, fd, op));
   }
 
   public static int dup(int fd) {
-    return Native.callInt(st -> (int) DUP.invokeExact(st, fd));
+    return Native.callInt(st -> (int) DUP.H.invokeExact(st, fd));
   }
 
   public static int dup2(int oldFd, int newFd) {
-    return Native.callInt(st -> (int) DUP2.invokeExact(st, oldFd, newFd));
+    return Native.callInt(st -> (int) DUP2.H.invokeExact(st, oldFd, newFd));
   }
 }

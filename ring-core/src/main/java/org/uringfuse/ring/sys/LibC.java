@@ -28,82 +28,156 @@ public final class LibC {
   public static final int EFD_NONBLOCK = 0x800;
   public static final int AT_FDCWD = -100;
 
-  private static final MethodHandle MMAP = errnoFunction("mmap",
+  private static final class MMAP { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("mmap",
       FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle MUNMAP = errnoFunction("munmap",
+  }
+  private static final class MUNMAP { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("munmap",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle CLOSE = errnoFunction("close", Native.INT_INT);
-  private static final MethodHandle EVENTFD = errnoFunction("eventfd",
+  }
+  private static final class CLOSE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("close", Native.INT_INT);
+  }
+  private static final class EVENTFD { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("eventfd",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle READ = errnoFunction("read",
+  }
+  private static final class READ { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("read",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle WRITE = errnoFunction("write",
+  }
+  private static final class WRITE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("write",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle PREAD = errnoFunction("pread",
+  }
+  private static final class PREAD { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("pread",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-  private static final MethodHandle PWRITE = errnoFunction("pwrite",
+  }
+  private static final class PWRITE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("pwrite",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-  private static final MethodHandle PREADV = errnoFunction("preadv",
+  }
+  private static final class PREADV { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("preadv",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle PWRITEV = errnoFunction("pwritev",
+  }
+  private static final class PWRITEV { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("pwritev",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle FSYNC = errnoFunction("fsync", Native.INT_INT);
-  private static final MethodHandle FDATASYNC = errnoFunction("fdatasync", Native.INT_INT);
-  private static final MethodHandle FALLOCATE = errnoFunction("fallocate",
+  }
+  private static final class FSYNC { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fsync", Native.INT_INT);
+  }
+  private static final class FDATASYNC { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fdatasync", Native.INT_INT);
+  }
+  private static final class FALLOCATE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fallocate",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-  private static final MethodHandle FTRUNCATE = errnoFunction("ftruncate",
+  }
+  private static final class FTRUNCATE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("ftruncate",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle OPENAT = errnoFunction("openat",
+  }
+  private static final class OPENAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("openat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
       Linker.Option.firstVariadicArg(3));
-  private static final MethodHandle STATX = errnoFunction("statx",
+  }
+  private static final class STATX { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("statx",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle RENAMEAT2 = errnoFunction("renameat2",
+  }
+  private static final class RENAMEAT2 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("renameat2",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle UNLINKAT = errnoFunction("unlinkat",
+  }
+  private static final class UNLINKAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("unlinkat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle MKDIRAT = errnoFunction("mkdirat",
+  }
+  private static final class MKDIRAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("mkdirat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SYMLINKAT = errnoFunction("symlinkat",
+  }
+  private static final class SYMLINKAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("symlinkat",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-  private static final MethodHandle LINKAT = errnoFunction("linkat",
+  }
+  private static final class LINKAT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("linkat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle ACCEPT4 = errnoFunction("accept4",
+  }
+  private static final class ACCEPT4 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("accept4",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-  private static final MethodHandle CONNECT = errnoFunction("connect",
+  }
+  private static final class CONNECT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("connect",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SEND = errnoFunction("send",
+  }
+  private static final class SEND { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("send",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle RECV = errnoFunction("recv",
+  }
+  private static final class RECV { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("recv",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle SHUTDOWN = errnoFunction("shutdown",
+  }
+  private static final class SHUTDOWN { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("shutdown",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle READV = errnoFunction("readv",
+  }
+  private static final class READV { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("readv",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle WRITEV = errnoFunction("writev",
+  }
+  private static final class WRITEV { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("writev",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle EPOLL_CREATE1 = errnoFunction("epoll_create1", Native.INT_INT);
-  private static final MethodHandle EPOLL_CTL = errnoFunction("epoll_ctl",
+  }
+  private static final class EPOLL_CREATE1 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("epoll_create1", Native.INT_INT);
+  }
+  private static final class EPOLL_CTL { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("epoll_ctl",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle EPOLL_WAIT = errnoFunction("epoll_wait",
+  }
+  private static final class EPOLL_WAIT { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("epoll_wait",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-  private static final MethodHandle SOCKET = errnoFunction("socket",
+  }
+  private static final class SOCKET { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("socket",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle SOCKETPAIR = errnoFunction("socketpair",
+  }
+  private static final class SOCKETPAIR { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("socketpair",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle BIND = errnoFunction("bind",
+  }
+  private static final class BIND { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("bind",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle LISTEN = errnoFunction("listen",
+  }
+  private static final class LISTEN { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("listen",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle SCHED_SETAFFINITY = errnoFunction("sched_setaffinity",
+  }
+  private static final class SCHED_SETAFFINITY { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("sched_setaffinity",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-  private static final MethodHandle PIPE2 = errnoFunction("pipe2",
+  }
+  private static final class PIPE2 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("pipe2",
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  }
 
   public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
     MemorySegment st = errnoState();
     try {
-      MemorySegment p = (MemorySegment) MMAP.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset);
+      MemorySegment p = (MemorySegment) MMAP.H.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset);
       if (p.address() == -1L) {
         throw new MmapException(-Native.errno(st));
       }
@@ -127,116 +201,116 @@ public final class LibC {
   }
 
   public static int munmap(MemorySegment segment) {
-    return Native.callInt(st -> (int) MUNMAP.invokeExact(st, segment, segment.byteSize()));
+    return Native.callInt(st -> (int) MUNMAP.H.invokeExact(st, segment, segment.byteSize()));
   }
 
   public static int close(int fd) {
-    return Native.callInt(st -> (int) CLOSE.invokeExact(st, fd));
+    return Native.callInt(st -> (int) CLOSE.H.invokeExact(st, fd));
   }
 
   public static int eventfd(int initval, int flags) {
-    return Native.callInt(st -> (int) EVENTFD.invokeExact(st, initval, flags));
+    return Native.callInt(st -> (int) EVENTFD.H.invokeExact(st, initval, flags));
   }
 
   public static long read(int fd, MemorySegment buf, long count) {
-    return Native.callLong(st -> (long) READ.invokeExact(st, fd, buf, count));
+    return Native.callLong(st -> (long) READ.H.invokeExact(st, fd, buf, count));
   }
 
   public static long write(int fd, MemorySegment buf, long count) {
-    return Native.callLong(st -> (long) WRITE.invokeExact(st, fd, buf, count));
+    return Native.callLong(st -> (long) WRITE.H.invokeExact(st, fd, buf, count));
   }
 
   public static long pread(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(st -> (long) PREAD.invokeExact(st, fd, buf, count, offset));
+    return Native.callLong(st -> (long) PREAD.H.invokeExact(st, fd, buf, count, offset));
   }
 
   public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(st -> (long) PWRITE.invokeExact(st, fd, buf, count, offset));
+    return Native.callLong(st -> (long) PWRITE.H.invokeExact(st, fd, buf, count, offset));
   }
 
   public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(st -> (long) PREADV.invokeExact(st, fd, iov, iovcnt, offset));
+    return Native.callLong(st -> (long) PREADV.H.invokeExact(st, fd, iov, iovcnt, offset));
   }
 
   public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(st -> (long) PWRITEV.invokeExact(st, fd, iov, iovcnt, offset));
+    return Native.callLong(st -> (long) PWRITEV.H.invokeExact(st, fd, iov, iovcnt, offset));
   }
 
   public static int fsync(int fd) {
-    return Native.callInt(st -> (int) FSYNC.invokeExact(st, fd));
+    return Native.callInt(st -> (int) FSYNC.H.invokeExact(st, fd));
   }
 
   public static int fdatasync(int fd) {
-    return Native.callInt(st -> (int) FDATASYNC.invokeExact(st, fd));
+    return Native.callInt(st -> (int) FDATASYNC.H.invokeExact(st, fd));
   }
 
   public static int fallocate(int fd, int mode, long offset, long length) {
-    return Native.callInt(st -> (int) FALLOCATE.invokeExact(st, fd, mode, offset, length));
+    return Native.callInt(st -> (int) FALLOCATE.H.invokeExact(st, fd, mode, offset, length));
   }
 
   public static int ftruncate(int fd, long length) {
-    return Native.callInt(st -> (int) FTRUNCATE.invokeExact(st, fd, length));
+    return Native.callInt(st -> (int) FTRUNCATE.H.invokeExact(st, fd, length));
   }
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    return Native.callInt(st -> (int) OPENAT.invokeExact(st, dirfd, path, flags, mode));
+    return Native.callInt(st -> (int) OPENAT.H.invokeExact(st, dirfd, path, flags, mode));
   }
 
   public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
-    return Native.callInt(st -> (int) STATX.invokeExact(st, dirfd, path, flags, mask, statxbuf));
+    return Native.callInt(st -> (int) STATX.H.invokeExact(st, dirfd, path, flags, mask, statxbuf));
   }
 
   public static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(st -> (int) RENAMEAT2.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
+    return Native.callInt(st -> (int) RENAMEAT2.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
   }
 
   public static int unlinkat(int dirfd, MemorySegment path, int flags) {
-    return Native.callInt(st -> (int) UNLINKAT.invokeExact(st, dirfd, path, flags));
+    return Native.callInt(st -> (int) UNLINKAT.H.invokeExact(st, dirfd, path, flags));
   }
 
   public static int mkdirat(int dirfd, MemorySegment path, int mode) {
-    return Native.callInt(st -> (int) MKDIRAT.invokeExact(st, dirfd, path, mode));
+    return Native.callInt(st -> (int) MKDIRAT.H.invokeExact(st, dirfd, path, mode));
   }
 
   public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
-    return Native.callInt(st -> (int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath));
+    return Native.callInt(st -> (int) SYMLINKAT.H.invokeExact(st, target, newdirfd, linkpath));
   }
 
   public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(st -> (int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
+    return Native.callInt(st -> (int) LINKAT.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
   }
 
   public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
-    return Native.callInt(st -> (int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags));
+    return Native.callInt(st -> (int) ACCEPT4.H.invokeExact(st, fd, addr, addrlen, flags));
   }
 
   public static int connect(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(st -> (int) CONNECT.invokeExact(st, fd, addr, addrlen));
+    return Native.callInt(st -> (int) CONNECT.H.invokeExact(st, fd, addr, addrlen));
   }
 
   public static long send(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(st -> (long) SEND.invokeExact(st, fd, buf, len, flags));
+    return Native.callLong(st -> (long) SEND.H.invokeExact(st, fd, buf, len, flags));
   }
 
   public static long recv(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(st -> (long) RECV.invokeExact(st, fd, buf, len, flags));
+    return Native.callLong(st -> (long) RECV.H.invokeExact(st, fd, buf, len, flags));
   }
 
   public static int shutdown(int fd, int how) {
-    return Native.callInt(st -> (int) SHUTDOWN.invokeExact(st, fd, how));
+    return Native.callInt(st -> (int) SHUTDOWN.H.invokeExact(st, fd, how));
   }
 
   /** pipe2(2) into a two-int segment: [read end, write end]. */
   public static int pipe2(MemorySegment fds, int flags) {
-    return Native.callInt(st -> (int) PIPE2.invokeExact(st, fds, flags));
+    return Native.callInt(st -> (int) PIPE2.H.invokeExact(st, fds, flags));
   }
 
   public static long readv(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(st -> (long) READV.invokeExact(st, fd, iov, iovcnt));
+    return Native.callLong(st -> (long) READV.H.invokeExact(st, fd, iov, iovcnt));
   }
 
   public static long writev(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(st -> (long) WRITEV.invokeExact(st, fd, iov, iovcnt));
+    return Native.callLong(st -> (long) WRITEV.H.invokeExact(st, fd, iov, iovcnt));
   }
 
   public static final int EPOLL_CLOEXEC = 0x80000;
@@ -247,16 +321,16 @@ public final class LibC {
   public static final int EPOLLET = 1 << 31;
 
   public static int epollCreate1(int flags) {
-    return Native.callInt(st -> (int) EPOLL_CREATE1.invokeExact(st, flags));
+    return Native.callInt(st -> (int) EPOLL_CREATE1.H.invokeExact(st, flags));
   }
 
   /** {@code event} is an {@link EpollEvent} (NULL for EPOLL_CTL_DEL). */
   public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-    return Native.callInt(st -> (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event));
+    return Native.callInt(st -> (int) EPOLL_CTL.H.invokeExact(st, epfd, op, fd, event));
   }
 
   public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-    return Native.callInt(st -> (int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis));
+    return Native.callInt(st -> (int) EPOLL_WAIT.H.invokeExact(st, epfd, events, maxEvents, timeoutMillis));
   }
 
   public static final int AF_UNIX = 1;
@@ -265,20 +339,20 @@ public final class LibC {
   public static final int SOCK_CLOEXEC = 0x80000;
 
   public static int socket(int domain, int type, int protocol) {
-    return Native.callInt(st -> (int) SOCKET.invokeExact(st, domain, type, protocol));
+    return Native.callInt(st -> (int) SOCKET.H.invokeExact(st, domain, type, protocol));
   }
 
   /** socketpair(2) into a two-int segment. */
   public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
-    return Native.callInt(st -> (int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds));
+    return Native.callInt(st -> (int) SOCKETPAIR.H.invokeExact(st, domain, type, protocol, fds));
   }
 
   public static int bind(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(st -> (int) BIND.invokeExact(st, fd, addr, addrlen));
+    return Native.callInt(st -> (int) BIND.H.invokeExact(st, fd, addr, addrlen));
   }
 
   public static int listen(int fd, int backlog) {
-    return Native.callInt(st -> (int) LISTEN.invokeExact(st, fd, backlog));
+    return Native.callInt(st -> (int) LISTEN.H.invokeExact(st, fd, backlog));
   }
 
   /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
@@ -286,7 +360,7 @@ public final class LibC {
     try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
       MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
       mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
-      return Native.callInt(st -> (int) SCHED_SETAFFINITY.invokeExact(st, 0, 128L, mask));
+      return Native.callInt(st -> (int) SCHED_SETAFFINITY.H.invokeExact(st, 0, 128L, mask));
     }
   }
 }
