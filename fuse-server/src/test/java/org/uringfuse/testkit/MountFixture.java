@@ -86,16 +86,32 @@ public final class MountFixture implements AutoCloseable {
     }
   }
 
-  /** Runs a command (bounded) and returns its stdout; fails on a non-zero exit. */
+  /** Runs a command (bounded) and returns its output; fails on a non-zero exit. */
   public static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+    Finished f = runBounded(Duration.ofSeconds(60), command);
+    assertEquals(0, f.exitCode(), String.join(" ", command) + ": " + f.output());
+    return f.output();
+  }
+
+  /** A finished command: exit code and output (stdout and stderr). */
+  public record Finished(int exitCode, String output) {}
+
+  /**
+   * Runs a command with its output going to a file, so that a talkative command can never block
+   * on a full pipe, and fails the test if it does not finish within {@code bound}.
+   */
+  public static Finished runBounded(Duration bound, String... command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("uringfuse-cmd", ".out");
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish within " + bound);
+      }
+      return new Finished(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
-    return out;
   }
 
   @Override

@@ -27,11 +27,9 @@ class WorkloadsIT {
   Path dir;
 
   static String run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), String.join(" ", cmd) + " did not finish");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
-    return out;
+    MountFixture.Finished f = MountFixture.runBounded(java.time.Duration.ofSeconds(300), cmd);
+    assertEquals(0, f.exitCode(), String.join(" ", cmd) + "\n" + f.output());
+    return f.output();
   }
 
   @ParameterizedTest

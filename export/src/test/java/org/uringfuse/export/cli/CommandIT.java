@@ -36,9 +36,8 @@ class CommandIT {
   record Result(int code, String output) {}
 
   static Result run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd) + " did not finish");
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    org.uringfuse.testkit.MountFixture.Finished f = org.uringfuse.testkit.MountFixture.runBounded(Duration.ofSeconds(120), cmd);
+    return new Result(f.exitCode(), f.output());
   }
 
   static boolean mounted(Path mnt) throws IOException {
