@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.uringfuse.export.image.ImageFs;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.fuse.api.Filesystem;
@@ -26,9 +25,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code uringfuse mount SOURCE MOUNTPOINT}: serves a directory (passthrough). Without
- * {@code --foreground} it starts itself again detached ({@code setsid}, output to a log file) and
- * returns once the mount is live.
+ * {@code uringfuse mount SOURCE MOUNTPOINT}: serves a directory (passthrough) or a disk image until
+ * unmounted or signalled. The JVM always serves in the foreground; the {@code uringfuse} launcher
+ * detaches it (setsid, output to the log file) unless {@code --foreground} is given, and returns once
+ * the server prints its {@code mounted ...} line.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
     description = {"Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
@@ -67,7 +67,7 @@ final class MountCommand implements Callable<Integer> {
   Integer queueDepth;
 
   @Option(names = {"-f", "--foreground"}, description = "stay in the foreground (logs to stderr)")
-  boolean foreground;
+  boolean foreground;   // read by the launcher, which detaches otherwise
 
   @Option(names = "--debug", description = "log every FUSE request and reply")
   boolean debug;
@@ -104,7 +104,7 @@ final class MountCommand implements Callable<Integer> {
     }
     parsed.warnings.forEach(w -> err.println("uringfuse mount: warning: " + w));
     err.flush();
-    return foreground ? serve(parsed, err) : Daemon.launch(this, err);
+    return serve(parsed, err);
   }
 
   /** Sets the level of uringfuse's log (java.util.logging underneath System.Logger). Keeps a reference. */
@@ -259,95 +259,5 @@ final class MountCommand implements Callable<Integer> {
     }
     server.close();
     return ExitCodes.OK;
-  }
-
-  /** Starting the detached server and waiting until its mount is live. */
-  static final class Daemon {
-    private Daemon() {}
-
-    static int launch(MountCommand cmd, PrintWriter err) {
-      Path log = cmd.logFile != null ? cmd.logFile : defaultLog(cmd.mountpoint);
-      try {
-        Files.createDirectories(log.toAbsolutePath().getParent());
-      } catch (IOException e) {
-        err.println("uringfuse mount: cannot create the log directory for " + log + ": " + e.getMessage());
-        return ExitCodes.FAILURE;
-      }
-      List<String> argv = new ArrayList<>();
-      argv.add("setsid");
-      argv.add(ProcessHandle.current().info().command().orElse("java"));
-      argv.addAll(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
-      argv.add("--foreground");
-      if (cmd.logFile == null) {
-        argv.add("--log-file");   // the server reopens it on SIGHUP
-        argv.add(log.toString());
-      }
-      Process child;
-      long logStart;
-      try {
-        logStart = Files.exists(log) ? Files.size(log) : 0;
-        child = new ProcessBuilder(argv)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectErrorStream(true)
-            .start();
-      } catch (IOException e) {
-        err.println("uringfuse mount: cannot start the server: " + e.getMessage());
-        return ExitCodes.FAILURE;
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() - deadline < 0) {
-        String ready = readyLine(log, logStart);
-        if (ready != null) {
-          // the ready line is "mounted TRANSPORT MOUNTPOINT (pid N)"
-          String[] words = ready.substring(READY_PREFIX.length()).split(" ", 2);
-          PrintWriter out = cmd.spec.commandLine().getOut();
-          out.println("uringfuse: " + cmd.source + " mounted at " + words[1] + " over " + words[0] + "; log " + log);
-          out.flush();
-          return ExitCodes.OK;
-        }
-        try {
-          if (child.waitFor(10, TimeUnit.MILLISECONDS)) {
-            err.println(tail(log, logStart));
-            return child.exitValue();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return ExitCodes.FAILURE;
-        }
-      }
-      err.println("uringfuse mount: the server did not report a live mount within 30 s; see " + log);
-      return ExitCodes.FAILURE;
-    }
-
-    static Path defaultLog(Path mountpoint) {
-      String name = mountpoint.toAbsolutePath().normalize().toString().replaceAll("[^A-Za-z0-9._-]+", "_");
-      return Path.of("/var/log/uringfuse", name.replaceAll("^_+", "") + ".log");
-    }
-
-    private static String readyLine(Path log, long from) {
-      String text = readFrom(log, from);
-      for (String line : text.split("\n")) {
-        if (line.startsWith(READY_PREFIX)) {
-          return line;
-        }
-      }
-      return null;
-    }
-
-    private static String tail(Path log, long from) {
-      String text = readFrom(log, from).strip();
-      return text.isEmpty() ? "uringfuse mount: the server exited without a message" : text;
-    }
-
-    private static String readFrom(Path log, long from) {
-      try {
-        byte[] all = Files.readAllBytes(log);
-        int start = (int) Math.min(from, all.length);
-        return new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    }
   }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Start-up benchmark: time from exec of `uringfuse mount` to a live mount, for the default (detached)
+# command and for --foreground, median of N runs (default 5). Target on this machine: under 0.5 s.
+#
+# usage: sudo bench/startup-bench.sh [RUNS]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+RUNS=${1:-5}
+[ "$(id -u)" = 0 ] || { echo "startup-bench: run as root" >&2; exit 1; }
+WORK=$(mktemp -d)
+mkdir -p "$WORK/src" "$WORK/mnt"
+trap 'mountpoint -q "$WORK/mnt" && umount "$WORK/mnt"; rm -rf "$WORK"' EXIT
+"$ROOT/uringfuse" --version >/dev/null   # build and record the class archive first
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+detached=(); foreground=()
+for _ in $(seq "$RUNS"); do
+  t0=$(date +%s%N)
+  "$ROOT/uringfuse" mount "$WORK/src" "$WORK/mnt" --log-file "$WORK/log" >/dev/null
+  detached+=("$(ms "$t0")")
+  "$ROOT/uringfuse" umount "$WORK/mnt"
+  while mountpoint -q "$WORK/mnt"; do sleep 0.05; done
+  t0=$(date +%s%N)
+  "$ROOT/uringfuse" mount "$WORK/src" "$WORK/mnt" --foreground > "$WORK/fg.log" 2>&1 &
+  pid=$!
+  until grep -q '^mounted ' "$WORK/fg.log" 2>/dev/null; do sleep 0.002; done
+  foreground+=("$(ms "$t0")")
+  kill "$pid"; wait "$pid" || true
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "startup detached   median_ms=$(median "${detached[@]}")   runs: ${detached[*]}"
+echo "startup foreground median_ms=$(median "${foreground[@]}")   runs: ${foreground[*]}"
