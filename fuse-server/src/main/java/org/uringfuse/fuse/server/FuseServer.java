@@ -83,13 +83,7 @@ public final class FuseServer implements AutoCloseable {
         .withPollMaxNanos(Long.getLong("uringfuse.pollMaxNs", DEFAULT_POLL_MAX_NANOS));
     if (options.transport() != TransportKind.CLASSIC) {
       int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * possibleCpus() * 2) * 2);
-      RingOptions ring = RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536));
-      ring = switch (System.getProperty("uringfuse.taskrun", "defer")) {
-        case "coop" -> ring.coopTaskrun(true).singleIssuer(false);
-        case "plain" -> ring.plainTaskrun().singleIssuer(false);
-        default -> ring;
-      };
-      loopOptions = loopOptions.withRing(ring);
+      loopOptions = loopOptions.withRing(RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536)));
     }
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
@@ -140,8 +134,13 @@ public final class FuseServer implements AutoCloseable {
     }
   }
 
+  /** The kernel's queue count (possible CPUs); the online count if /sys cannot be read. */
   static int possibleCpus() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
+    try {
+      return UringQueues.possibleCpus();
+    } catch (IOException e) {
+      return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
   }
 
   /** The event loops serving this mount (for transports and filesystems that submit their own SQEs). */
