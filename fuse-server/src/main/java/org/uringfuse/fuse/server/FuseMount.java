@@ -26,6 +26,8 @@ import org.uringfuse.ring.sys.LibC;
 public final class FuseMount {
   private static final System.Logger LOG = System.getLogger(FuseMount.class.getName());
   static final Path FUSECTL = Path.of("/sys/fs/fuse/connections");
+  /** Device fds are non-blocking: the channels poll them and read until EAGAIN. */
+  private static final int DEVICE_FLAGS = FuseSyscalls.O_RDWR | FuseSyscalls.O_CLOEXEC | FuseSyscalls.O_NONBLOCK;
 
   private final Path mountpoint;
   private final int deviceFd;
@@ -43,11 +45,10 @@ public final class FuseMount {
 
   /**
    * Mounts a FUSE filesystem at {@code mountpoint}: a directory root, or a regular-file root when the
-   * mountpoint is a regular file. The kernel queues FUSE_INIT at once; serve the fd to answer it.
-   *
-   * @param nonBlocking open the device fd with O_NONBLOCK (for poll-driven reading)
+   * mountpoint is a regular file. The kernel queues FUSE_INIT at once; serve the (non-blocking)
+   * device fd to answer it.
    */
-  public static FuseMount mount(Path mountpoint, MountOptions o, boolean nonBlocking) throws IOException {
+  public static FuseMount mount(Path mountpoint, MountOptions o) throws IOException {
     Path mp = mountpoint.toAbsolutePath().normalize();
     if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("mountpoint " + mp + " does not exist (create it first)");
@@ -60,8 +61,7 @@ public final class FuseMount {
     if (mountInfo(mp).isPresent()) {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
     }
-    int flags = FuseSyscalls.O_RDWR | FuseSyscalls.O_CLOEXEC | (nonBlocking ? FuseSyscalls.O_NONBLOCK : 0);
-    int fd = FuseSyscalls.open("/dev/fuse", flags);
+    int fd = FuseSyscalls.open("/dev/fuse", DEVICE_FLAGS);
     if (fd < 0) {
       throw new IOException(fd == -Errno.ENOENT
           ? "/dev/fuse is missing: load the fuse module (modprobe fuse) or pass --device /dev/fuse to the container"
@@ -107,9 +107,8 @@ public final class FuseMount {
   }
 
   /** Opens another {@code /dev/fuse} fd attached to this connection ({@code FUSE_DEV_IOC_CLONE}). */
-  public int cloneDevice(boolean nonBlocking) throws IOException {
-    int flags = FuseSyscalls.O_RDWR | FuseSyscalls.O_CLOEXEC | (nonBlocking ? FuseSyscalls.O_NONBLOCK : 0);
-    int fd = FuseSyscalls.open("/dev/fuse", flags);
+  public int cloneDevice() throws IOException {
+    int fd = FuseSyscalls.open("/dev/fuse", DEVICE_FLAGS);
     if (fd < 0) {
       throw new IOException("cannot open /dev/fuse for a clone: " + Errno.describe(fd));
     }

@@ -65,7 +65,7 @@ public final class FuseServer implements AutoCloseable {
       }
     }
     Session session = new Session(fs, options);
-    FuseMount mount = FuseMount.mount(mountpoint, options, true);
+    FuseMount mount = FuseMount.mount(mountpoint, options);
     FuseServer server = new FuseServer(session, mount, options);
     try {
       server.serve();
@@ -98,7 +98,7 @@ public final class FuseServer implements AutoCloseable {
     }
     int[] fds = new int[loops.size()];
     for (int i = 0; i < loops.size(); i++) {
-      fds[i] = i == 0 ? mount.deviceFd() : mount.cloneDevice(true);
+      fds[i] = i == 0 ? mount.deviceFd() : mount.cloneDevice();
     }
     if (options.transport() != TransportKind.CLASSIC) {
       uring = new UringQueues(session, loops, fds, options.queueDepth());

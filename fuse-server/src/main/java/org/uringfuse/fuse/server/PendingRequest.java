@@ -155,7 +155,7 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   public void ok() {
     if (opcode == org.uringfuse.fuse.abi.FuseKernel.FUSE_READDIR
         || opcode == org.uringfuse.fuse.abi.FuseKernel.FUSE_READDIRPLUS) {
-      MemorySegment body = claim();
+      claim();
       send(0, dirUsed);
       return;
     }

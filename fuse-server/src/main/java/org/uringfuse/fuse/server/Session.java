@@ -70,11 +70,6 @@ public final class Session implements RequestSink {
     this.uring = starter;
   }
 
-  /** Explains why FUSE-over-io_uring is not used (for AUTO's log line and URING's failure). */
-  public void uringUnavailable(String reason) {
-    this.uringUnavailableReason = reason;
-  }
-
   public String uringUnavailableReason() {
     return uringUnavailableReason;
   }

@@ -35,10 +35,8 @@ public final class DevFuseChannel {
   private final RequestSink sink;
   private final Arena arena = Arena.ofShared();
   private final ArrayDeque<Slot> free = new ArrayDeque<>();
-  private final Slot[] slots;
   private FdWatch watch;
   private boolean ended;
-  private long requests;
 
   /**
    * @param fd a non-blocking {@code /dev/fuse} fd
@@ -49,10 +47,8 @@ public final class DevFuseChannel {
     this.fd = fd;
     this.loop = loop;
     this.sink = sink;
-    this.slots = new Slot[buffers];
     for (int i = 0; i < buffers; i++) {
-      slots[i] = new Slot(arena.allocate(bufferSize, 4096));
-      free.add(slots[i]);
+      free.add(new Slot(arena.allocate(bufferSize, 4096)));
     }
   }
 
@@ -72,15 +68,6 @@ public final class DevFuseChannel {
 
   public int fd() {
     return fd;
-  }
-
-  public long requestCount() {
-    return requests;
-  }
-
-  /** Buffers holding a request that has not been answered yet. */
-  public int busySlots() {
-    return slots.length - free.size();
   }
 
   /** Frees the buffers; call after the loop is closed. */
@@ -124,8 +111,6 @@ public final class DevFuseChannel {
   }
 
   private void deliver(Slot s, int length) {
-    requests++;
-    s.busy = true;
     sink.onDeviceRequest(s, s.buffer, length, loop);
   }
 
@@ -144,7 +129,6 @@ public final class DevFuseChannel {
   private final class Slot implements RequestSlot {
     final MemorySegment buffer;
     final MemorySegment body;
-    boolean busy;
 
     Slot(MemorySegment buffer) {
       this.buffer = buffer;
@@ -170,7 +154,6 @@ public final class DevFuseChannel {
 
     @Override
     public void release() {
-      busy = false;
       free.add(this);
       resumePolling();
     }
