@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.uringfuse.export.image.ImageFs;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.server.FuseServer;
 import org.uringfuse.fuse.server.FuseUringUnavailableException;
 import org.uringfuse.fuse.server.MountOptions;
@@ -183,7 +184,7 @@ final class MountCommand implements Callable<Integer> {
         return "mountpoint " + mnt + " is inside the source " + src
             + ": the mount would contain itself; choose a mountpoint outside the source";
       }
-      if (isMountPoint(mnt)) {
+      if (FuseMount.isMountPoint(mnt)) {
         return "mountpoint " + mnt + " is already in use (a filesystem is mounted there: umount " + mnt + ")";
       }
     } catch (IOException e) {
@@ -203,16 +204,6 @@ final class MountCommand implements Callable<Integer> {
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }
-  }
-
-  static boolean isMountPoint(Path real) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String[] f = line.split(" ");
-      if (f.length > 4 && f[4].replace("\\040", " ").equals(real.toString())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private int serve(MountOptionsParser parsed, PrintWriter err) {

@@ -1,6 +1,7 @@
 package org.uringfuse.export.image;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.uringfuse.export.Completions.countOrError;
 import static org.uringfuse.export.sys.PosixCalls.*;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.export.sys.PosixCalls;
+import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
@@ -27,7 +29,6 @@ import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
-import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.Read;
@@ -149,16 +150,6 @@ public final class ImageFs implements Filesystem {
       return true;
     }
     return false;
-  }
-
-  private static CqeHandler countOrError(java.util.function.LongConsumer ok, Reply reply) {
-    return (res, flags) -> {
-      if (res < 0) {
-        reply.error(Errno.ofNegative(res));
-      } else {
-        ok.accept(res);
-      }
-    };
   }
 
   @Override
@@ -353,13 +344,14 @@ public final class ImageFs implements Filesystem {
   @Override
   public void statfs(Request req, long node, ReplyStatfs reply) {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment sv = a.allocate(112, 8);
+      MemorySegment sv = a.allocate(Statvfs.BYTES, 8);
       if (PosixCalls.fstatvfs(fd, sv) < 0) {
         reply.ok(Statfs.EMPTY);
         return;
       }
-      reply.ok(new Statfs(sv.get(JAVA_LONG, 16), sv.get(JAVA_LONG, 24), sv.get(JAVA_LONG, 32), 1, 0,
-          (int) sv.get(JAVA_LONG, 0), 255, (int) sv.get(JAVA_LONG, 8)));
+      // the image's filesystem's space; one file, none free: the export holds exactly one
+      reply.ok(new Statfs(Statvfs.blocks(sv), Statvfs.blocksFree(sv), Statvfs.blocksAvailable(sv), 1, 0,
+          Statvfs.blockSize(sv), 255, Statvfs.fragmentSize(sv)));
     }
   }
 

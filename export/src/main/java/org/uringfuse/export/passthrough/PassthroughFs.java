@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.uringfuse.export.Completions.countOrError;
 import static org.uringfuse.export.sys.PosixCalls.*;
 import static org.uringfuse.fuse.api.Attr.S_IFDIR;
 import static org.uringfuse.fuse.api.Attr.S_IFMT;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import org.uringfuse.export.sys.PosixCalls;
+import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
@@ -36,9 +38,7 @@ import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
-import org.uringfuse.fuse.api.Statfs;
 import org.uringfuse.fuse.sys.FuseSyscalls;
-import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.Read;
@@ -481,17 +481,6 @@ public final class PassthroughFs implements Filesystem {
     return h;
   }
 
-  /** Answers a data op from its CQE: the byte count, or the errno. */
-  private static CqeHandler countOrError(java.util.function.LongConsumer ok, Reply reply) {
-    return (res, flags) -> {
-      if (res < 0) {
-        reply.error(errno(res));
-      } else {
-        ok.accept(res);
-      }
-    };
-  }
-
   @Override
   public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
     Handle h = handle(fh, reply);
@@ -610,15 +599,13 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment sv = a.allocate(112, 8);
+      MemorySegment sv = a.allocate(Statvfs.BYTES, 8);
       int r = PosixCalls.fstatvfs(n.fd, sv);
       if (r < 0) {
         reply.error(errno(r));
         return;
       }
-      reply.ok(new Statfs(sv.get(JAVA_LONG, 16), sv.get(JAVA_LONG, 24), sv.get(JAVA_LONG, 32),
-          sv.get(JAVA_LONG, 40), sv.get(JAVA_LONG, 48), (int) sv.get(JAVA_LONG, 0),
-          (int) sv.get(JAVA_LONG, 80), (int) sv.get(JAVA_LONG, 8)));
+      reply.ok(Statvfs.toStatfs(sv));
     }
   }
 

@@ -58,7 +58,7 @@ public final class FuseMount {
       throw new IOException("mountpoint " + mp + " is neither a directory nor a regular file");
     }
     mp = mp.toRealPath();
-    if (mountInfo(mp).isPresent()) {
+    if (isMountPoint(mp)) {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
     }
     int fd = FuseSyscalls.open("/dev/fuse", DEVICE_FLAGS);
@@ -187,6 +187,11 @@ public final class FuseMount {
   /** Closes the session's device fd (after the loops stopped using it). */
   public void closeDevice() {
     LibC.close(deviceFd);
+  }
+
+  /** True when something is mounted at {@code path} (an absolute, resolved path). */
+  public static boolean isMountPoint(Path path) {
+    return mountInfo(path).isPresent();
   }
 
   /** The /proc/self/mountinfo line of the mount at {@code path}, if any (the last one wins). */
