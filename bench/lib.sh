@@ -25,6 +25,31 @@ fio_row() {
 
 FIO_ROWS=(randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1)
 
+# meta_row PREFIX TARGET DIR: the metadata loop (create, stat, unlink 3,000 files, one at a time)
+# into $OUT/PREFIX-TARGET-metadata.json. One untimed pass first, as fio's ramp time does for the
+# I/O rows: a JVM server's create/unlink paths are otherwise measured while still interpreted.
+meta_row() {
+  python3 - "$3" "$OUT/$1-$2-metadata.json" <<'PY'
+import json, os, sys, time
+d, out = sys.argv[1], sys.argv[2]
+work = os.path.join(d, "meta")
+os.makedirs(work, exist_ok=True)
+n = 3000
+def loop():
+    for i in range(n):
+        p = os.path.join(work, f"f{i}")
+        os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
+        os.stat(p)
+        os.unlink(p)
+loop()  # warm-up pass, not timed
+t0 = time.perf_counter()
+loop()
+dt = time.perf_counter() - t0
+os.rmdir(work)
+json.dump({"ops_per_s": 3 * n / dt}, open(out, "w"))
+PY
+}
+
 # summarize OUT PREFIX BASELINE TARGET...: a table of IOPS and p50/p99 per row and target, with each
 # target's ratio to the baseline and the first two targets' ratio; metadata rows when present.
 summarize() {

@@ -34,28 +34,9 @@ trap cleanup EXIT
 # The data file is laid out once in the backing directory; every target reads the same file.
 fio --name=layout --filename="$SRC/bench.dat" --size=256m --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
 
-meta_row() {  # target dir
-  python3 - "$1" "$2" "$OUT/pt-$1-metadata.json" <<'PY'
-import json, os, sys, time
-target, d, out = sys.argv[1], sys.argv[2], sys.argv[3]
-work = os.path.join(d, "meta")
-os.makedirs(work, exist_ok=True)
-n = 3000
-t0 = time.perf_counter()
-for i in range(n):
-    p = os.path.join(work, f"f{i}")
-    os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
-    os.stat(p)
-    os.unlink(p)
-dt = time.perf_counter() - t0
-os.rmdir(work)
-json.dump({"ops_per_s": 3 * n / dt}, open(out, "w"))
-PY
-}
-
 run_target() {  # target dir
   for row in "${FIO_ROWS[@]}"; do fio_row pt "$1" "$row" "$2/bench.dat"; done
-  meta_row "$1" "$2"
+  meta_row pt "$1" "$2"
 }
 
 echo "== native" >&2

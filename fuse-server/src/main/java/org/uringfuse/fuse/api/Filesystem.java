@@ -45,6 +45,15 @@ public interface Filesystem {
     return 0;
   }
 
+  /**
+   * {@code FUSE_*} init flags the server asks for by default that this filesystem cannot honour (for
+   * example ATOMIC_O_TRUNC or HANDLE_KILLPRIV_V2 for a filesystem written for libfuse 2, which never
+   * sees O_TRUNC in open and leaves clearing set-id bits to the kernel). Default none.
+   */
+  default long declinedInitFlags() {
+    return 0;
+  }
+
   default void lookup(Request req, long parent, String name, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }

@@ -253,7 +253,7 @@ public final class Session implements RequestSink {
       slot.send(v.unique, 0, 8);
       return;
     }
-    long want = WANTED_FLAGS | fs.wantedInitFlags();
+    long want = (WANTED_FLAGS | fs.wantedInitFlags()) & ~fs.declinedInitFlags();
     if (fs.supportsReaddirplus()) {
       want |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
     }

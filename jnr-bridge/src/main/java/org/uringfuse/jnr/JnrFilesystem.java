@@ -1,0 +1,819 @@
+package org.uringfuse.jnr;
+
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_ATIME;
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_ATIME_NOW;
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_GID;
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_MTIME;
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_MTIME_NOW;
+import static org.uringfuse.fuse.abi.FuseKernel.FATTR_UID;
+import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_DIRECT_IO;
+import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_KEEP_CACHE;
+import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_NONSEEKABLE;
+import static org.uringfuse.fuse.abi.FuseKernel.FUSE_ATOMIC_O_TRUNC;
+import static org.uringfuse.fuse.abi.FuseKernel.FUSE_HANDLE_KILLPRIV_V2;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jnr.ffi.Pointer;
+import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.Errno;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.Replies.Reply;
+import org.uringfuse.fuse.api.Replies.ReplyAttr;
+import org.uringfuse.fuse.api.Replies.ReplyCreate;
+import org.uringfuse.fuse.api.Replies.ReplyData;
+import org.uringfuse.fuse.api.Replies.ReplyDirectory;
+import org.uringfuse.fuse.api.Replies.ReplyEmpty;
+import org.uringfuse.fuse.api.Replies.ReplyEntry;
+import org.uringfuse.fuse.api.Replies.ReplyOpen;
+import org.uringfuse.fuse.api.Replies.ReplyStatfs;
+import org.uringfuse.fuse.api.Replies.ReplyWrite;
+import org.uringfuse.fuse.api.Replies.ReplyXattr;
+import org.uringfuse.fuse.api.Request;
+import org.uringfuse.fuse.api.SetAttr;
+import org.uringfuse.fuse.api.Statfs;
+import ru.serce.jnrfuse.FuseFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * A jnr-fuse filesystem ({@link FuseFS}, path based) served as a uringfuse {@link Filesystem} (node
+ * based): libfuse 2's high-level layer in Java. Each operation becomes the jnr-fuse callback libfuse
+ * would call, with jnr-fuse's own struct objects over native memory ({@link CallScratch}) and
+ * pointers straight into the request and reply buffers (READ fills the transport's reply buffer,
+ * WRITE hands over the request's payload). A callback's negative errno becomes the error reply; a
+ * callback the filesystem does not implement behaves as under libfuse (ENOSYS for most operations,
+ * success for open/opendir/release/releasedir, defaults for statfs).
+ *
+ * <p>Threads: the server calls this class on event-loop threads; every callback runs on the bounded
+ * {@link WorkerPool} (filesystems written for libfuse may block), and the reply is posted back to the
+ * request's loop by the reply object. FORGET is answered on the loop (it only touches the table).
+ */
+final class JnrFilesystem implements Filesystem {
+  private static final Logger LOG = System.getLogger(JnrFilesystem.class.getName());
+  private static final int UTIME_NOW = (1 << 30) - 1;
+  private static final int UTIME_OMIT = (1 << 30) - 2;
+  private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
+  private static final int O_WRONLY = 01;
+  private static final int XATTR_SIZE_MAX = 65536;
+  private static final ThreadLocal<MemorySegment> XATTR_BUFFER =
+      ThreadLocal.withInitial(() -> java.lang.foreign.Arena.ofAuto().allocate(XATTR_SIZE_MAX, 16));
+
+  private final FuseFS fs;
+  private final BridgeOptions options;
+  private final Callbacks has;
+  private final WorkerPool workers;
+  private final PathTable nodes = new PathTable();
+  private final Directories dirs = new Directories();
+  private volatile Pointer privateData;
+
+  JnrFilesystem(FuseFS fs, BridgeOptions options, WorkerPool workers) {
+    this.fs = fs;
+    this.options = options;
+    this.has = new Callbacks(fs);
+    this.workers = workers;
+  }
+
+  /** libfuse's {@code init}: called before the mount goes live, on the mounting thread. */
+  void initFilesystem(MemorySegment connInfo) {
+    if (has.has("init")) {
+      privateData = fs.init(CallScratch.pointer(connInfo));
+    }
+  }
+
+  /** libfuse's {@code destroy}: after the last request, on the thread that ends the mount. */
+  void destroyFilesystem() {
+    if (has.has("destroy")) {
+      fs.destroy(privateData);
+    }
+  }
+
+  PathTable nodes() {
+    return nodes;
+  }
+
+  Directories directories() {
+    return dirs;
+  }
+
+  @Override
+  public long declinedInitFlags() {
+    // libfuse 2's defaults: open() never sees O_TRUNC, and the kernel clears set-id bits itself.
+    return FUSE_ATOMIC_O_TRUNC | FUSE_HANDLE_KILLPRIV_V2;
+  }
+
+  // ---- names ----
+
+  @Override
+  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    run(req, 0, reply, "lookup", () -> {
+      String path = nodes.childPath(parent, name);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      int res = fs.getattr(path, CallScratch.current().clearStat());
+      if (res == -Errno.ENOENT.value() && options.negativeTimeoutNanos() > 0) {
+        reply.ok(Entry.negative(options.negativeTimeoutNanos()));
+      } else if (res != 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(entry(parent, name));
+      }
+    });
+  }
+
+  @Override
+  public void forget(Request req, long node, long lookupCount) {
+    nodes.forget(node, lookupCount);
+  }
+
+  @Override
+  public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+    run(req, umask, reply, "mknod", () -> {
+      String path = nodes.childPath(parent, name);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      int res = -Errno.ENOSYS.value();
+      if ((mode & Attr.S_IFMT) == Attr.S_IFREG && has.has("create")) {
+        FuseFileInfo fi = CallScratch.current().fileInfo(O_CREAT | O_EXCL | O_WRONLY, 0, 0);
+        res = fs.create(path, mode, fi);
+        if (res == 0) {
+          long userFh = fi.fh.longValue();
+          res = fs.getattr(path, CallScratch.current().clearStat());
+          fs.release(path, CallScratch.current().fileInfo(O_CREAT | O_EXCL | O_WRONLY, userFh, 0));
+          if (res == 0) {
+            reply.ok(entry(parent, name));
+            return;
+          }
+        }
+      }
+      if (res == -Errno.ENOSYS.value() && has.has("mknod")) {
+        res = fs.mknod(path, mode, Integer.toUnsignedLong(rdev));
+        if (res == 0) {
+          res = lookupAfterCreate(parent, name, path, reply);
+          if (res == 0) {
+            return;
+          }
+        }
+      }
+      reply.error(errno(res));
+    });
+  }
+
+  @Override
+  public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
+    run(req, umask, reply, "mkdir", () -> {
+      String path = nodes.childPath(parent, name);
+      int res = path == null ? -Errno.ENOENT.value() : has.has("mkdir") ? fs.mkdir(path, mode) : -Errno.ENOSYS.value();
+      if (res == 0) {
+        res = lookupAfterCreate(parent, name, path, reply);
+      }
+      if (res != 0) {
+        reply.error(errno(res));
+      }
+    });
+  }
+
+  @Override
+  public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
+    run(req, 0, reply, "symlink", () -> {
+      String path = nodes.childPath(parent, name);
+      int res = path == null ? -Errno.ENOENT.value() : has.has("symlink") ? fs.symlink(target, path) : -Errno.ENOSYS.value();
+      if (res == 0) {
+        res = lookupAfterCreate(parent, name, path, reply);
+      }
+      if (res != 0) {
+        reply.error(errno(res));
+      }
+    });
+  }
+
+  @Override
+  public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+    run(req, 0, reply, "link", () -> {
+      String from = nodes.path(node);
+      String to = nodes.childPath(newParent, newName);
+      int res = from == null || to == null ? -Errno.ENOENT.value()
+          : has.has("link") ? fs.link(from, to) : -Errno.ENOSYS.value();
+      if (res == 0) {
+        res = lookupAfterCreate(newParent, newName, to, reply);
+      }
+      if (res != 0) {
+        reply.error(errno(res));
+      }
+    });
+  }
+
+  @Override
+  public void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+    run(req, 0, reply, "unlink", () -> {
+      String path = nodes.childPath(parent, name);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      int res;
+      if (!options.hardRemove() && nodes.isOpen(parent, name)) {
+        res = hide(parent, name, path);
+      } else {
+        res = has.has("unlink") ? fs.unlink(path) : -Errno.ENOSYS.value();
+        if (res == 0) {
+          nodes.remove(parent, name);
+        }
+      }
+      answer(reply, res);
+    });
+  }
+
+  @Override
+  public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+    run(req, 0, reply, "rmdir", () -> {
+      String path = nodes.childPath(parent, name);
+      int res = path == null ? -Errno.ENOENT.value() : has.has("rmdir") ? fs.rmdir(path) : -Errno.ENOSYS.value();
+      if (res == 0) {
+        nodes.remove(parent, name);
+      }
+      answer(reply, res);
+    });
+  }
+
+  @Override
+  public void rename(Request req, long parent, String name, long newParent, String newName, int flags,
+      ReplyEmpty reply) {
+    if (flags != 0) {
+      // libfuse 2 has no RENAME2: the kernel turns this ENOSYS into EINVAL for the caller, as there.
+      reply.error(Errno.ENOSYS);
+      return;
+    }
+    run(req, 0, reply, "rename", () -> {
+      String from = nodes.childPath(parent, name);
+      String to = nodes.childPath(newParent, newName);
+      if (from == null || to == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      if (!has.has("rename")) {
+        reply.error(Errno.ENOSYS);
+        return;
+      }
+      int res = 0;
+      if (!options.hardRemove() && nodes.isOpen(newParent, newName)) {
+        res = hide(newParent, newName, to);
+      }
+      if (res == 0) {
+        res = fs.rename(from, to);
+        if (res == 0) {
+          nodes.rename(parent, name, newParent, newName, false);
+        }
+      }
+      answer(reply, res);
+    });
+  }
+
+  /** libfuse's hide_node: an open file being unlinked or replaced is renamed to a hidden name. */
+  private int hide(long parent, String name, String path) {
+    if (!has.has("rename")) {
+      return -Errno.ENOSYS.value();
+    }
+    for (int attempt = 0; attempt < 10; attempt++) {
+      String hidden = nodes.hiddenName(parent, name);
+      String hiddenPath = nodes.childPath(parent, hidden);
+      if (hiddenPath == null) {
+        return -Errno.ENOENT.value();
+      }
+      if (fs.getattr(hiddenPath, CallScratch.current().clearStat()) == 0) {
+        continue;   // the filesystem has such a name already
+      }
+      int res = fs.rename(path, hiddenPath);
+      if (res == 0) {
+        nodes.rename(parent, name, parent, hidden, true);
+      }
+      return res;
+    }
+    return -Errno.EBUSY.value();
+  }
+
+  // ---- attributes ----
+
+  @Override
+  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    run(req, 0, reply, "getattr", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      int res = stat(path, fh);
+      if (res != 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(Attrs.of(CallScratch.current().stat, node, options), options.attrTimeoutNanos());
+      }
+    });
+  }
+
+  @Override
+  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
+    run(req, 0, reply, "setattr", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      long fh = c.fileHandle().orElse(-1);
+      int res = 0;
+      if (c.hasMode()) {
+        res = has.has("chmod") ? fs.chmod(path, c.mode()) : -Errno.ENOSYS.value();
+      }
+      if (res == 0 && (c.has(FATTR_UID) || c.has(FATTR_GID))) {
+        long uid = c.hasUid() ? Integer.toUnsignedLong(c.uid()) : 0xffffffffL;
+        long gid = c.hasGid() ? Integer.toUnsignedLong(c.gid()) : 0xffffffffL;
+        res = has.has("chown") ? fs.chown(path, uid, gid) : -Errno.ENOSYS.value();
+      }
+      if (res == 0 && c.hasSize()) {
+        res = truncate(path, c.size(), fh);
+      }
+      if (res == 0 && (c.has(FATTR_ATIME) || c.has(FATTR_MTIME) || c.atimeNow() || c.mtimeNow())) {
+        res = has.has("utimens") ? fs.utimens(path, times(c)) : -Errno.ENOSYS.value();
+      }
+      if (res == 0) {
+        res = stat(path, fh);
+      }
+      if (res != 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(Attrs.of(CallScratch.current().stat, node, options), options.attrTimeoutNanos());
+      }
+    });
+  }
+
+  private int truncate(String path, long size, long fh) {
+    if (fh != -1 && has.has("ftruncate")) {
+      return fs.ftruncate(path, size, CallScratch.current().fileInfo(0, fh, 0));
+    }
+    return has.has("truncate") ? fs.truncate(path, size) : -Errno.ENOSYS.value();
+  }
+
+  private static Timespec[] times(SetAttr c) {
+    Timespec[] t = CallScratch.current().times;
+    setTime(t[0], c.atimeNow(), c.has(FATTR_ATIME), c.atimeSec(), c.atimeNsec());
+    setTime(t[1], c.mtimeNow(), c.has(FATTR_MTIME), c.mtimeSec(), c.mtimeNsec());
+    return t;
+  }
+
+  private static void setTime(Timespec t, boolean now, boolean given, long sec, int nsec) {
+    t.tv_sec.set(now || !given ? 0 : sec);
+    t.tv_nsec.set(now ? UTIME_NOW : given ? nsec : UTIME_OMIT);
+  }
+
+  /** getattr, or fgetattr when the caller used an open file and the filesystem has it. */
+  private int stat(String path, long fh) {
+    FileStat st = CallScratch.current().clearStat();
+    if (fh != -1 && has.has("fgetattr")) {
+      return fs.fgetattr(path, st, CallScratch.current().fileInfo(0, fh, 0));
+    }
+    return has.has("getattr") ? fs.getattr(path, st) : -Errno.ENOSYS.value();
+  }
+
+  @Override
+  public void readlink(Request req, long node, ReplyData reply) {
+    run(req, 0, reply, "readlink", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      CallScratch s = CallScratch.current();
+      s.linkMemory.fill((byte) 0);
+      int res = has.has("readlink") ? fs.readlink(path, s.link, CallScratch.PATH_MAX + 1) : -Errno.ENOSYS.value();
+      if (res != 0) {
+        reply.error(errno(res));
+        return;
+      }
+      long len = 0;
+      while (len < CallScratch.PATH_MAX && s.linkMemory.get(ValueLayout.JAVA_BYTE, len) != 0) {
+        len++;
+      }
+      reply.ok(s.linkMemory.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
+    });
+  }
+
+  // ---- files ----
+
+  @Override
+  public void open(Request req, long node, int flags, ReplyOpen reply) {
+    run(req, 0, reply, "open", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
+      int res = has.has("open") ? fs.open(path, fi) : 0;
+      if (res != 0) {
+        reply.error(errno(res));
+        return;
+      }
+      nodes.opened(node);
+      reply.ok(fi.fh.longValue(), openFlags());
+    });
+  }
+
+  @Override
+  public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+    if (!has.has("create")) {
+      reply.error(Errno.ENOSYS);   // the kernel falls back to MKNOD + OPEN, as with libfuse
+      return;
+    }
+    run(req, umask, reply, "create", () -> {
+      String path = nodes.childPath(parent, name);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
+      int res = fs.create(path, mode, fi);
+      if (res != 0) {
+        reply.error(errno(res));
+        return;
+      }
+      long userFh = fi.fh.longValue();
+      int openFlags = openFlags();
+      int st = fs.getattr(path, CallScratch.current().clearStat());
+      if (st != 0) {
+        fs.release(path, CallScratch.current().fileInfo(flags, userFh, 0));
+        reply.error(errno(st));
+        return;
+      }
+      long id = nodes.lookup(parent, name);
+      nodes.opened(id);
+      reply.ok(entryOf(id), userFh, openFlags);
+    });
+  }
+
+  /** FOPEN_* from the bits the filesystem set in fuse_file_info, and the mount's direct_io/kernel_cache. */
+  private int openFlags() {
+    CallScratch s = CallScratch.current();
+    int f = 0;
+    if (options.directIo() || s.fileInfoBit(0)) {
+      f |= FOPEN_DIRECT_IO;
+    }
+    if (options.kernelCache() || s.fileInfoBit(1)) {
+      f |= FOPEN_KEEP_CACHE;
+    }
+    if (s.fileInfoBit(3)) {
+      f |= FOPEN_NONSEEKABLE;
+    }
+    return f;
+  }
+
+  @Override
+  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    run(req, 0, reply, "read", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      if (!has.has("read")) {
+        reply.error(Errno.ENOSYS);
+        return;
+      }
+      MemorySegment buf = reply.buffer().asSlice(0, size);
+      int res = fs.read(path, CallScratch.pointer(buf), size, offset, CallScratch.current().fileInfo(0, fh, 0));
+      if (res < 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(Math.min(res, size));
+      }
+    });
+  }
+
+  @Override
+  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
+      ReplyWrite reply) {
+    run(req, 0, reply, "write", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      if (!has.has("write")) {
+        reply.error(Errno.ENOSYS);
+        return;
+      }
+      int res = fs.write(path, CallScratch.pointer(data), data.byteSize(), offset,
+          CallScratch.current().fileInfo(0, fh, 0));
+      if (res < 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(Math.min(res, data.byteSize()));
+      }
+    });
+  }
+
+  @Override
+  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+    run(req, 0, reply, "flush", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value()
+          : has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  @Override
+  public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+    run(req, 0, reply, "release", () -> {
+      String path = nodes.path(node);
+      if (path != null && has.has("release")) {
+        fs.release(path, CallScratch.current().fileInfo(flags, fh, 0));   // libfuse ignores its result
+      }
+      String hidden = nodes.released(node);
+      if (hidden != null && has.has("unlink") && fs.unlink(hidden) == 0) {
+        nodes.removeHidden(node);
+      }
+      reply.ok();
+    });
+  }
+
+  @Override
+  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    run(req, 0, reply, "fsync", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value()
+          : has.has("fsync") ? fs.fsync(path, datasync ? 1 : 0, CallScratch.current().fileInfo(0, fh, 0))
+          : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  @Override
+  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+    run(req, 0, reply, "fallocate", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value()
+          : has.has("fallocate") ? fs.fallocate(path, mode, offset, length, CallScratch.current().fileInfo(0, fh, 0))
+          : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  // ---- directories ----
+
+  @Override
+  public void opendir(Request req, long node, int flags, ReplyOpen reply) {
+    run(req, 0, reply, "opendir", () -> {
+      String path = nodes.path(node);
+      if (path == null) {
+        reply.error(Errno.ENOENT);
+        return;
+      }
+      FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
+      int res = has.has("opendir") ? fs.opendir(path, fi) : 0;
+      if (res != 0) {
+        reply.error(errno(res));
+      } else {
+        reply.ok(dirs.open(fi.fh.longValue()), 0);
+      }
+    });
+  }
+
+  @Override
+  public void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+    run(req, 0, reply, "readdir", () -> {
+      String path = nodes.path(node);
+      Directories.Handle h = dirs.get(fh);
+      if (path == null || h == null) {
+        reply.error(path == null ? Errno.ENOENT : Errno.EBADF);
+        return;
+      }
+      if (!has.has("readdir")) {
+        reply.error(Errno.ENOSYS);
+        return;
+      }
+      synchronized (h) {
+        if (offset == 0 || !h.filled) {
+          h.entries.clear();
+          h.filled = false;
+          Directories.Filler filler = new Directories.Filler(h, reply, (name, st) -> direntIno(node, name, st));
+          int res = fs.readdir(path, null, filler, offset, CallScratch.current().fileInfo(0, h.userFh, 0));
+          if (res != 0) {
+            reply.error(errno(res));
+            return;
+          }
+          if (filler.streamed) {
+            reply.ok();
+            return;
+          }
+          h.filled = true;
+        }
+        Directories.serve(h, offset, reply);
+      }
+    });
+  }
+
+  private long direntIno(long dir, String name, FileStat st) {
+    if (options.useIno() && st != null) {
+      return st.st_ino.longValue();
+    }
+    if (options.readdirIno()) {
+      long id = nodes.idOf(dir, name);
+      if (id != 0) {
+        return id;
+      }
+    }
+    return Directories.FUSE_UNKNOWN_INO;
+  }
+
+  @Override
+  public void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+    run(req, 0, reply, "releasedir", () -> {
+      Directories.Handle h = dirs.close(fh);
+      String path = nodes.path(node);
+      if (h != null && path != null && has.has("releasedir")) {
+        fs.releasedir(path, CallScratch.current().fileInfo(0, h.userFh, 0));
+      }
+      reply.ok();
+    });
+  }
+
+  @Override
+  public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    run(req, 0, reply, "fsyncdir", () -> {
+      Directories.Handle h = dirs.get(fh);
+      String path = nodes.path(node);
+      int res = path == null || h == null ? -Errno.ENOENT.value()
+          : has.has("fsyncdir") ? fs.fsyncdir(path, CallScratch.current().fileInfo(0, h.userFh, 0))
+          : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  // ---- filesystem-wide ----
+
+  @Override
+  public void statfs(Request req, long node, ReplyStatfs reply) {
+    run(req, 0, reply, "statfs", () -> {
+      String path = node == 0 ? "/" : nodes.path(node);
+      Statvfs st = CallScratch.current().clearStatvfs();
+      int res = 0;
+      if (path == null) {
+        res = -Errno.ENOENT.value();
+      } else if (has.has("statfs")) {
+        res = fs.statfs(path, st);
+      } else {
+        st.f_namemax.set(255);   // libfuse's answer without a statfs callback
+        st.f_bsize.set(512);
+      }
+      if (res != 0) {
+        reply.error(errno(res));
+        return;
+      }
+      reply.ok(new Statfs(st.f_blocks.longValue(), st.f_bfree.longValue(), st.f_bavail.longValue(),
+          st.f_files.longValue(), st.f_ffree.longValue(), (int) st.f_bsize.longValue(),
+          (int) st.f_namemax.longValue(), (int) st.f_frsize.longValue()));
+    });
+  }
+
+  @Override
+  public void access(Request req, long node, int mask, ReplyEmpty reply) {
+    run(req, 0, reply, "access", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value() : has.has("access") ? fs.access(path, mask) : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  // ---- extended attributes ----
+
+  @Override
+  public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+    run(req, 0, reply, "setxattr", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value()
+          : has.has("setxattr") ? fs.setxattr(path, name, CallScratch.pointer(value), value.byteSize(), flags)
+          : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  @Override
+  public void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+    run(req, 0, reply, "getxattr", () -> {
+      String path = nodes.path(node);
+      if (path == null || !has.has("getxattr")) {
+        reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
+        return;
+      }
+      MemorySegment buf = XATTR_BUFFER.get().asSlice(0, Math.min(size, XATTR_SIZE_MAX));
+      answerXattr(reply, size, buf, fs.getxattr(path, name, size == 0 ? null : CallScratch.pointer(buf), size));
+    });
+  }
+
+  @Override
+  public void listxattr(Request req, long node, int size, ReplyXattr reply) {
+    run(req, 0, reply, "listxattr", () -> {
+      String path = nodes.path(node);
+      if (path == null || !has.has("listxattr")) {
+        reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
+        return;
+      }
+      MemorySegment buf = XATTR_BUFFER.get().asSlice(0, Math.min(size, XATTR_SIZE_MAX));
+      answerXattr(reply, size, buf, fs.listxattr(path, size == 0 ? null : CallScratch.pointer(buf), size));
+    });
+  }
+
+  /** libfuse's rule: size 0 asks for the length; otherwise the first {@code res} bytes are the value. */
+  private static void answerXattr(ReplyXattr reply, int size, MemorySegment buf, int res) {
+    if (res < 0) {
+      reply.error(errno(res));
+    } else if (size == 0) {
+      reply.size(res);
+    } else if (res > size) {
+      reply.error(Errno.ERANGE);
+    } else {
+      reply.ok(buf.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE));
+    }
+  }
+
+  @Override
+  public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+    run(req, 0, reply, "removexattr", () -> {
+      String path = nodes.path(node);
+      int res = path == null ? -Errno.ENOENT.value()
+          : has.has("removexattr") ? fs.removexattr(path, name) : -Errno.ENOSYS.value();
+      answer(reply, res);
+    });
+  }
+
+  // ---- plumbing ----
+
+  /** After a create-like callback: look the new name up and answer with its entry (0), or return the errno. */
+  private int lookupAfterCreate(long parent, String name, String path, ReplyEntry reply) {
+    int res = fs.getattr(path, CallScratch.current().clearStat());
+    if (res == 0) {
+      reply.ok(entry(parent, name));
+    }
+    return res;
+  }
+
+  /** Counts one lookup of {@code name} and builds its entry from the stat just filled. */
+  private Entry entry(long parent, String name) {
+    return entryOf(nodes.lookup(parent, name));
+  }
+
+  private Entry entryOf(long id) {
+    Attr attr = Attrs.of(CallScratch.current().stat, id, options);
+    return new Entry(id, 0, attr, options.entryTimeoutNanos(), options.attrTimeoutNanos());
+  }
+
+  private static void answer(ReplyEmpty reply, int res) {
+    if (res == 0) {
+      reply.ok();
+    } else {
+      reply.error(errno(res));
+    }
+  }
+
+  /** A callback's negative errno as an {@link Errno}; anything out of range is EIO. */
+  static Errno errno(int res) {
+    int e = -res;
+    return e > 0 && e < 512 ? new Errno(e) : Errno.EIO;
+  }
+
+  /**
+   * Runs {@code work} on a worker with the caller's context set (for {@code getContext()}). An
+   * exception from the filesystem answers EIO, logged; a full stop of the pool answers EIO at once.
+   */
+  private void run(Request req, int umask, Reply reply, String op, Runnable work) {
+    int uid = req.uid();
+    int gid = req.gid();
+    int pid = req.pid();
+    boolean queued = workers.submit(() -> {
+      CallScratch.current().setCaller(uid, gid, pid, umask, privateData);
+      try {
+        work.run();
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        LOG.log(Level.ERROR, "jnr-fuse callback " + op + " threw; answering EIO", e);
+        try {
+          reply.error(Errno.EIO);
+        } catch (IllegalStateException alreadyAnswered) {
+          // the callback answered before it threw
+        }
+      }
+    });
+    if (!queued) {
+      reply.error(Errno.EIO);
+    }
+  }
+}

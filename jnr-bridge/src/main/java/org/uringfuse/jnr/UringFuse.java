@@ -1,0 +1,92 @@
+package org.uringfuse.jnr;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.server.FuseServer;
+import ru.serce.jnrfuse.AbstractFuseFS;
+import ru.serce.jnrfuse.FuseException;
+import ru.serce.jnrfuse.FuseFS;
+
+/**
+ * Mounts an unchanged jnr-fuse filesystem with uringfuse: FUSE-over-io_uring when the kernel offers
+ * it (else {@code /dev/fuse}), no libfuse in the request path. Replace
+ * <pre>{@code fs.mount(mountPoint, blocking, debug, fuseOpts);}</pre>
+ * with
+ * <pre>{@code UringFuse.mount(fs, mountPoint, blocking, debug, fuseOpts);}</pre>
+ * The options are libfuse 2's ({@code -o allow_other,entry_timeout=1,...}) plus uringfuse's
+ * ({@code -o transport=uring,workers=8,threads=2,queue_depth=32}); see {@link BridgeOptions}.
+ * {@code fs.umount()} keeps working, as does {@code getContext()} inside callbacks.
+ */
+public final class UringFuse {
+  private UringFuse() {}
+
+  /**
+   * Same arguments as jnr-fuse's {@code mount}. With {@code blocking} the call returns once the
+   * filesystem is unmounted; otherwise once the mount is live. Failures throw jnr-fuse's
+   * {@link FuseException} with the reason.
+   */
+  public static JnrMount mount(FuseFS fs, Path mountPoint, boolean blocking, boolean debug, String... fuseOpts) {
+    BridgeOptions options = BridgeOptions.defaults().withFuseArgs(fuseOpts);
+    if (debug) {
+      options = options.withMount(options.mount().withDebug(true));
+    }
+    JnrMount m = mount(fs, mountPoint, options);
+    if (blocking) {
+      try {
+        while (!m.awaitUnmount(Duration.ofHours(1))) {
+          // served until unmounted
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        m.umount();
+      }
+    }
+    return m;
+  }
+
+  /** Mounts with explicit options; returns once the mount is live. */
+  public static JnrMount mount(FuseFS fs, Path mountPoint, BridgeOptions options) {
+    WorkerPool workers = new WorkerPool(options.workers());
+    JnrFilesystem bridge = new JnrFilesystem(fs, options, workers);
+    JnrMount[] mount = new JnrMount[1];
+    try {
+      if (fs instanceof AbstractFuseFS afs) {
+        BridgeLibFuse.install(afs, mountPoint, () -> {
+          if (mount[0] != null) {
+            Thread.ofPlatform().daemon().start(mount[0]::umount);   // fuse_exit may come from a callback
+          }
+        });
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        bridge.initFilesystem(connInfo(arena, options));
+      }
+      FuseServer server = FuseServer.start(bridge, mountPoint, options.mount());
+      mount[0] = new JnrMount(server, bridge, workers);
+      return mount[0];
+    } catch (IOException | RuntimeException e) {
+      try {
+        workers.shutdown(Duration.ofSeconds(5));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      throw new FuseException("Unable to mount FS at " + mountPoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** libfuse 2's {@code struct fuse_conn_info} as its {@code init} callback receives it. */
+  private static MemorySegment connInfo(Arena arena, BridgeOptions o) {
+    MemorySegment c = arena.allocate(128, 8);   // 9 unsigned fields and reserved[23]
+    c.set(ValueLayout.JAVA_INT, 0, FuseKernel.FUSE_KERNEL_VERSION);
+    c.set(ValueLayout.JAVA_INT, 4, FuseKernel.FUSE_KERNEL_MINOR_VERSION);
+    c.set(ValueLayout.JAVA_INT, 8, 1);                          // async_read
+    c.set(ValueLayout.JAVA_INT, 12, o.mount().maxWrite());      // max_write
+    c.set(ValueLayout.JAVA_INT, 16, 128 * 1024);                // max_readahead
+    c.set(ValueLayout.JAVA_INT, 28, o.mount().maxBackground()); // max_background
+    return c;
+  }
+}
