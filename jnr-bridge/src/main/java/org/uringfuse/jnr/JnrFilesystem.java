@@ -1,10 +1,8 @@
 package org.uringfuse.jnr;
 
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_ATIME;
-import static org.uringfuse.fuse.abi.FuseKernel.FATTR_ATIME_NOW;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_GID;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_MTIME;
-import static org.uringfuse.fuse.abi.FuseKernel.FATTR_MTIME_NOW;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_UID;
 import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_DIRECT_IO;
 import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_KEEP_CACHE;
@@ -56,8 +54,6 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class JnrFilesystem implements Filesystem {
   private static final Logger LOG = System.getLogger(JnrFilesystem.class.getName());
-  private static final int UTIME_NOW = (1 << 30) - 1;
-  private static final int UTIME_OMIT = (1 << 30) - 2;
   private static final int O_CREAT = 0100;
   private static final int O_EXCL = 0200;
   private static final int O_WRONLY = 01;
@@ -342,7 +338,9 @@ final class JnrFilesystem implements Filesystem {
       if (res == 0 && c.hasSize()) {
         res = truncate(path, c.size(), fh);
       }
-      if (res == 0 && (c.has(FATTR_ATIME) || c.has(FATTR_MTIME) || c.atimeNow() || c.mtimeNow())) {
+      if (res == 0 && c.has(FATTR_ATIME) && c.has(FATTR_MTIME)) {
+        // libfuse 2 without utime_omit_ok (jnr-fuse never sets it): only when both times change, and
+        // with the times the kernel sent (for "now" too); a change of one time alone is not passed on.
         res = has.has("utimens") ? fs.utimens(path, times(c)) : -Errno.ENOSYS.value();
       }
       if (res == 0) {
@@ -365,14 +363,11 @@ final class JnrFilesystem implements Filesystem {
 
   private static Timespec[] times(SetAttr c) {
     Timespec[] t = CallScratch.current().times;
-    setTime(t[0], c.atimeNow(), c.has(FATTR_ATIME), c.atimeSec(), c.atimeNsec());
-    setTime(t[1], c.mtimeNow(), c.has(FATTR_MTIME), c.mtimeSec(), c.mtimeNsec());
+    t[0].tv_sec.set(c.atimeSec());
+    t[0].tv_nsec.set(c.atimeNsec());
+    t[1].tv_sec.set(c.mtimeSec());
+    t[1].tv_nsec.set(c.mtimeNsec());
     return t;
-  }
-
-  private static void setTime(Timespec t, boolean now, boolean given, long sec, int nsec) {
-    t.tv_sec.set(now || !given ? 0 : sec);
-    t.tv_nsec.set(now ? UTIME_NOW : given ? nsec : UTIME_OMIT);
   }
 
   /** getattr, or fgetattr when the caller used an open file and the filesystem has it. */
@@ -785,8 +780,14 @@ final class JnrFilesystem implements Filesystem {
     }
   }
 
-  /** A callback's negative errno as an {@link Errno}; anything out of range is EIO. */
+  /**
+   * A callback's negative errno as an {@link Errno}. As in libfuse 2, a positive value or one below
+   * -1000 where 0 or -errno was due is ERANGE; other values the kernel would refuse are EIO.
+   */
   static Errno errno(int res) {
+    if (res > 0 || res <= -1000) {
+      return Errno.ERANGE;
+    }
     int e = -res;
     return e > 0 && e < 512 ? new Errno(e) : Errno.EIO;
   }
