@@ -9,11 +9,12 @@ build_benchmarks() {
 }
 
 # fio_row PREFIX TARGET ROW FILE: one fio row (O_DIRECT, ioengine io_uring) into $OUT/PREFIX-TARGET-ROW.json.
-# Rows: randread-qd1, randread-qd16x2, seqread-128k, randwrite-qd1. Needs OUT, SECS, SIZE.
+# Rows: randread-qd1, randread-qd16, randread-qd16x2, seqread-128k, randwrite-qd1. Needs OUT, SECS, SIZE.
 fio_row() {
   local prefix=$1 target=$2 row=$3 file=$4 args
   case $row in
     randread-qd1) args=(--rw=randread --bs=4k --iodepth=1 --numjobs=1) ;;
+    randread-qd16) args=(--rw=randread --bs=4k --iodepth=16 --numjobs=1) ;;
     randread-qd16x2) args=(--rw=randread --bs=4k --iodepth=16 --numjobs=2) ;;
     seqread-128k) args=(--rw=read --bs=128k --iodepth=4 --numjobs=1) ;;
     randwrite-qd1) args=(--rw=randwrite --bs=4k --iodepth=1 --numjobs=1) ;;
@@ -56,7 +57,7 @@ summarize() {
   python3 - "$@" <<'PY'
 import json, os, sys
 out, prefix, targets = sys.argv[1], sys.argv[2], sys.argv[3:]
-rows = ["randread-qd1", "randread-qd16x2", "seqread-128k", "randwrite-qd1", "metadata"]
+rows = ["randread-qd1", "randread-qd16", "randread-qd16x2", "seqread-128k", "randwrite-qd1", "metadata"]
 res = {}
 for t in targets:
     for r in rows:

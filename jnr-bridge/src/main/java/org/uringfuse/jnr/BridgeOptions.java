@@ -13,6 +13,7 @@ import org.uringfuse.fuse.transport.TransportKind;
  *
  * @param mount the mount and transport options handed to the server
  * @param workers worker threads running the filesystem's callbacks (the pool is bounded)
+ * @param workerSpinNanos how long an idle worker polls for the next request before it sleeps
  * @param entryTimeoutNanos how long the kernel caches a name
  * @param attrTimeoutNanos how long the kernel caches attributes
  * @param negativeTimeoutNanos how long the kernel caches "no such name" (0: not cached)
@@ -25,7 +26,7 @@ import org.uringfuse.fuse.transport.TransportKind;
  * @param uid when not -1, every owner reported
  * @param gid when not -1, every group reported
  */
-public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNanos, long attrTimeoutNanos,
+public record BridgeOptions(MountOptions mount, int workers, long workerSpinNanos, long entryTimeoutNanos, long attrTimeoutNanos,
     long negativeTimeoutNanos, boolean useIno, boolean readdirIno, boolean hardRemove, boolean directIo,
     boolean kernelCache, int umask, int uid, int gid) {
 
@@ -41,7 +42,7 @@ public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNa
   public static BridgeOptions defaults() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new BridgeOptions(MountOptions.defaults().withFsname("jnr-fuse").withSubtype("jnr-fuse"),
-        Math.max(4, 2 * cpus), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
+        Math.max(4, 2 * cpus), TimeUnit.MICROSECONDS.toNanos(50), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
   }
 
   /**
@@ -90,6 +91,7 @@ public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNa
   private static final class Builder {
     MountOptions m;
     int workers;
+    long workerSpin;
     long entryTimeout;
     long attrTimeout;
     long negativeTimeout;
@@ -105,6 +107,7 @@ public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNa
     Builder(BridgeOptions o) {
       m = o.mount;
       workers = o.workers;
+      workerSpin = o.workerSpinNanos;
       entryTimeout = o.entryTimeoutNanos;
       attrTimeout = o.attrTimeoutNanos;
       negativeTimeout = o.negativeTimeoutNanos;
@@ -119,7 +122,7 @@ public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNa
     }
 
     BridgeOptions build() {
-      return new BridgeOptions(m, workers, entryTimeout, attrTimeout, negativeTimeout, useIno, readdirIno,
+      return new BridgeOptions(m, workers, workerSpin, entryTimeout, attrTimeout, negativeTimeout, useIno, readdirIno,
           hardRemove, directIo, kernelCache, umask, uid, gid);
     }
 
@@ -156,18 +159,19 @@ public record BridgeOptions(MountOptions mount, int workers, long entryTimeoutNa
         case "threads" -> m = m.withThreads(integer(key, value));
         case "queue_depth" -> m = m.withQueueDepth(integer(key, value));
         case "workers" -> workers = integer(key, value);
+        case "worker_spin_us" -> workerSpin = TimeUnit.MICROSECONDS.toNanos(integer(key, value));
         default -> throw new IllegalArgumentException("fuse: unknown option `" + opt + "'");
       }
     }
   }
 
   public BridgeOptions withMount(MountOptions m) {
-    return new BridgeOptions(m, workers, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
+    return new BridgeOptions(m, workers, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
         readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
   }
 
   public BridgeOptions withWorkers(int n) {
-    return new BridgeOptions(mount, n, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
+    return new BridgeOptions(mount, n, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
         readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
   }
 

@@ -528,12 +528,14 @@ final class JnrFilesystem implements Filesystem {
 
   @Override
   public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+    // The open count drops here, on the loop, in the order the kernel sent requests: an UNLINK that
+    // follows this RELEASE must not see the file as open (and hide it) because a worker is slow.
+    String path = nodes.path(node);
+    String hidden = nodes.released(node);
     run(req, 0, reply, "release", () -> {
-      String path = nodes.path(node);
       if (path != null && has.has("release")) {
         fs.release(path, CallScratch.current().fileInfo(flags, fh, 0));   // libfuse ignores its result
       }
-      String hidden = nodes.released(node);
       if (hidden != null && has.has("unlink") && fs.unlink(hidden) == 0) {
         nodes.removeHidden(node);
       }

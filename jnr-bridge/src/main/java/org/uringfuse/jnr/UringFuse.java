@@ -51,7 +51,7 @@ public final class UringFuse {
 
   /** Mounts with explicit options; returns once the mount is live. */
   public static JnrMount mount(FuseFS fs, Path mountPoint, BridgeOptions options) {
-    WorkerPool workers = new WorkerPool(options.workers());
+    WorkerPool workers = new WorkerPool(options.workers(), java.time.Duration.ofNanos(options.workerSpinNanos()));
     JnrFilesystem bridge = new JnrFilesystem(fs, options, workers);
     JnrMount[] mount = new JnrMount[1];
     try {
