@@ -34,6 +34,7 @@ COPY fuse-server fuse-server
 COPY export export
 COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
+COPY jnr-bridge/pom.xml jnr-bridge/pom.xml
 ENV HOME=/root
 RUN ./mvnw -B -q -DskipTests package -pl export -am \
  && jlink --add-modules java.base,java.logging,jdk.unsupported --strip-java-debug-attributes --no-header-files \
