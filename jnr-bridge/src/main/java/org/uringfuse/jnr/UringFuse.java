@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.server.FuseServer;
 import ru.serce.jnrfuse.AbstractFuseFS;
@@ -47,6 +48,30 @@ public final class UringFuse {
       }
     }
     return m;
+  }
+
+  /**
+   * As {@link #mount(FuseFS, Path, boolean, boolean, String...)}, constructing the filesystem here
+   * ({@code UringFuse.mount(MyFs::new, ...)}): then it also works where libfuse 2 is not installed,
+   * which jnr-fuse's constructor otherwise needs (see {@link LibfuseStandIn}).
+   */
+  public static JnrMount mount(Supplier<? extends FuseFS> factory, Path mountPoint, boolean blocking, boolean debug,
+      String... fuseOpts) {
+    return mount(construct(factory), mountPoint, blocking, debug, fuseOpts);
+  }
+
+  /** Constructs a jnr-fuse filesystem, with the libfuse stand-in in place when libfuse 2 is missing. */
+  public static <T extends FuseFS> T construct(Supplier<T> factory) {
+    boolean standIn = LibfuseStandIn.prepare();
+    try {
+      return factory.get();
+    } catch (LinkageError e) {
+      throw new FuseException(standIn
+          ? "libfuse.so.2 is not installed and jnr-ffi fixed its library path before uringfuse could add a"
+              + " stand-in: construct the filesystem through UringFuse before loading other jnr libraries,"
+              + " or install libfuse2"
+          : "constructing the jnr-fuse filesystem failed: " + e, e);
+    }
   }
 
   /** Mounts with explicit options; returns once the mount is live. */
