@@ -9,9 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 SIZE=256m
-[ "$(id -u)" = 0 ] || { echo "image-bench: run as root" >&2; exit 1; }
-command -v fio >/dev/null || { echo "image-bench: fio missing (apt-get install -y fio)" >&2; exit 1; }
-echo Y > /sys/module/fuse/parameters/enable_uring
+fio_preflight image-bench
 OUT=$ROOT/bench/out
 mkdir -p "$OUT"
 WORK=$(mktemp -d /var/tmp/uringfuse-imgbench.XXXXXX)

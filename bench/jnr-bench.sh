@@ -10,11 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
-[ "$(id -u)" = 0 ] || { echo "jnr-bench: run as root" >&2; exit 1; }
-command -v fio >/dev/null || { echo "jnr-bench: fio missing (apt-get install -y fio)" >&2; exit 1; }
-[ -e /usr/lib/x86_64-linux-gnu/libfuse.so.2 ] || [ -e /lib/x86_64-linux-gnu/libfuse.so.2 ] \
-  || { echo "jnr-bench: libfuse2 missing (apt-get install -y libfuse2)" >&2; exit 1; }
-echo Y > /sys/module/fuse/parameters/enable_uring
+fio_preflight jnr-bench libfuse2
 (cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl jnr-bridge -am) >&2
 CP="$ROOT/jnr-bridge/target/jnr-bridge-0.1.0-SNAPSHOT.jar:$ROOT/jnr-bridge/target/lib/*"
 OUT=$ROOT/bench/out

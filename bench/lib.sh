@@ -4,6 +4,19 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/find-jdk.sh
 source "$ROOT/scripts/find-jdk.sh"
 
+# fio_preflight NAME [libfuse2]: what every fio benchmark needs (root, fio, libfuse2 when a jnr-fuse
+# peer runs), then FUSE-over-io_uring switched on.
+fio_preflight() {
+  local name=$1
+  [ "$(id -u)" = 0 ] || { echo "$name: run as root" >&2; exit 1; }
+  command -v fio >/dev/null || { echo "$name: fio missing (apt-get install -y fio)" >&2; exit 1; }
+  if [ "${2:-}" = libfuse2 ]; then
+    [ -e /usr/lib/x86_64-linux-gnu/libfuse.so.2 ] || [ -e /lib/x86_64-linux-gnu/libfuse.so.2 ] \
+      || { echo "$name: libfuse2 missing (apt-get install -y libfuse2)" >&2; exit 1; }
+  fi
+  echo Y > /sys/module/fuse/parameters/enable_uring
+}
+
 build_benchmarks() {
   (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl benchmarks -am) >&2
 }

@@ -9,9 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
-[ "$(id -u)" = 0 ] || { echo "transport-bench: run as root" >&2; exit 1; }
-command -v fio >/dev/null || { echo "transport-bench: fio missing (apt-get install -y fio)" >&2; exit 1; }
-echo Y > /sys/module/fuse/parameters/enable_uring
+fio_preflight transport-bench
 (cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl fuse-server -am) >&2
 CP="$ROOT/fuse-server/target/classes:$ROOT/ring-core/target/classes"
 OUT=$ROOT/bench/out

@@ -167,46 +167,37 @@ final class JnrFilesystem implements Filesystem {
 
   @Override
   public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    run(req, umask, reply, "mkdir", () -> {
-      String path = nodes.childPath(parent, name);
-      int res = path == null ? -Errno.ENOENT.value() : has.has("mkdir") ? fs.mkdir(path, mode) : -Errno.ENOSYS.value();
-      if (res == 0) {
-        res = lookupAfterCreate(parent, name, path, reply);
-      }
-      if (res != 0) {
-        reply.error(errno(res));
-      }
-    });
+    run(req, umask, reply, "mkdir", () -> makeName(parent, name, "mkdir", path -> fs.mkdir(path, mode), reply));
   }
 
   @Override
   public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    run(req, 0, reply, "symlink", () -> {
-      String path = nodes.childPath(parent, name);
-      int res = path == null ? -Errno.ENOENT.value() : has.has("symlink") ? fs.symlink(target, path) : -Errno.ENOSYS.value();
-      if (res == 0) {
-        res = lookupAfterCreate(parent, name, path, reply);
-      }
-      if (res != 0) {
-        reply.error(errno(res));
-      }
-    });
+    run(req, 0, reply, "symlink", () -> makeName(parent, name, "symlink", path -> fs.symlink(target, path), reply));
   }
 
   @Override
   public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
     run(req, 0, reply, "link", () -> {
       String from = nodes.path(node);
-      String to = nodes.childPath(newParent, newName);
-      int res = from == null || to == null ? -Errno.ENOENT.value()
-          : has.has("link") ? fs.link(from, to) : -Errno.ENOSYS.value();
-      if (res == 0) {
-        res = lookupAfterCreate(newParent, newName, to, reply);
+      if (from == null) {
+        reply.error(Errno.ENOENT);
+        return;
       }
-      if (res != 0) {
-        reply.error(errno(res));
-      }
+      makeName(newParent, newName, "link", to -> fs.link(from, to), reply);
     });
+  }
+
+  /** A callback that makes {@code name} under {@code parent}, then the lookup of it for the entry reply. */
+  private void makeName(long parent, String name, String callback, java.util.function.ToIntFunction<String> make,
+      ReplyEntry reply) {
+    String path = nodes.childPath(parent, name);
+    int res = path == null ? -Errno.ENOENT.value() : has.has(callback) ? make.applyAsInt(path) : -Errno.ENOSYS.value();
+    if (res == 0) {
+      res = lookupAfterCreate(parent, name, path, reply);
+    }
+    if (res != 0) {
+      reply.error(errno(res));
+    }
   }
 
   @Override

@@ -413,21 +413,11 @@ public class JnrMemoryFs extends FuseStubFS {
 
   @Override
   public int truncate(String path, long size) {
-    lock.writeLock().lock();
-    try {
-      Node n = find(path);
-      if (n == null) {
-        return -ErrorCodes.ENOENT();
-      }
-      if (!(n instanceof File f)) {
-        return -ErrorCodes.EISDIR();
-      }
+    return withFile(path, true, f -> {
       f.resize(size);
       f.mtimeNs = f.ctimeNs = System.currentTimeMillis() * 1_000_000L;
       return 0;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
@@ -437,39 +427,37 @@ public class JnrMemoryFs extends FuseStubFS {
 
   @Override
   public int open(String path, FuseFileInfo fi) {
-    lock.readLock().lock();
-    try {
-      return find(path) == null ? -ErrorCodes.ENOENT() : 0;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return withNode(path, n -> 0);
   }
 
   @Override
   public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-    lock.readLock().lock();
-    try {
-      Node n = find(path);
-      if (n == null) {
-        return -ErrorCodes.ENOENT();
-      }
-      if (!(n instanceof File f)) {
-        return -ErrorCodes.EISDIR();
-      }
+    return withFile(path, false, f -> {
       if (offset >= f.length) {
         return 0;
       }
       int count = (int) Math.min(size, f.length - offset);
       buf.put(0, f.data, (int) offset, count);
       return count;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-    lock.writeLock().lock();
+    return withFile(path, true, f -> {
+      if (offset + size > f.length) {
+        f.resize(offset + size);
+      }
+      buf.get(0, f.data, (int) offset, (int) size);
+      f.mtimeNs = f.ctimeNs = System.currentTimeMillis() * 1_000_000L;
+      return (int) size;
+    });
+  }
+
+  /** Runs {@code op} on the regular file at {@code path} under the read or write lock, or returns the errno. */
+  private int withFile(String path, boolean write, java.util.function.ToIntFunction<File> op) {
+    var l = write ? lock.writeLock() : lock.readLock();
+    l.lock();
     try {
       Node n = find(path);
       if (n == null) {
@@ -478,14 +466,9 @@ public class JnrMemoryFs extends FuseStubFS {
       if (!(n instanceof File f)) {
         return -ErrorCodes.EISDIR();
       }
-      if (offset + size > f.length) {
-        f.resize(offset + size);
-      }
-      buf.get(0, f.data, (int) offset, (int) size);
-      f.mtimeNs = f.ctimeNs = System.currentTimeMillis() * 1_000_000L;
-      return (int) size;
+      return op.applyAsInt(f);
     } finally {
-      lock.writeLock().unlock();
+      l.unlock();
     }
   }
 
@@ -519,12 +502,7 @@ public class JnrMemoryFs extends FuseStubFS {
 
   @Override
   public int access(String path, int mask) {
-    lock.readLock().lock();
-    try {
-      return find(path) == null ? -ErrorCodes.ENOENT() : 0;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return withNode(path, n -> 0);
   }
 
   @Override
@@ -547,50 +525,40 @@ public class JnrMemoryFs extends FuseStubFS {
 
   @Override
   public int getxattr(String path, String name, Pointer value, @size_t long size) {
-    lock.readLock().lock();
-    try {
-      Node n = find(path);
-      if (n == null) {
-        return -ErrorCodes.ENOENT();
-      }
+    return withNode(path, n -> {
       byte[] v = n.xattrs.get(name);
-      if (v == null) {
-        return -ErrorCodes.ENODATA();
-      }
-      if (size == 0) {
-        return v.length;
-      }
-      if (size < v.length) {
-        return -ErrorCodes.ERANGE();
-      }
-      value.put(0, v, 0, v.length);
-      return v.length;
-    } finally {
-      lock.readLock().unlock();
-    }
+      return v == null ? -ErrorCodes.ENODATA() : copyOut(v, value, size);
+    });
   }
 
   @Override
   public int listxattr(String path, Pointer list, @size_t long size) {
-    lock.readLock().lock();
-    try {
-      Node n = find(path);
-      if (n == null) {
-        return -ErrorCodes.ENOENT();
-      }
+    return withNode(path, n -> {
       StringBuilder sb = new StringBuilder();
       for (String name : n.xattrs.keySet()) {
         sb.append(name).append('\0');
       }
-      byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
-      if (size == 0) {
-        return b.length;
-      }
-      if (size < b.length) {
-        return -ErrorCodes.ERANGE();
-      }
-      list.put(0, b, 0, b.length);
-      return b.length;
+      return copyOut(sb.toString().getBytes(StandardCharsets.UTF_8), list, size);
+    });
+  }
+
+  /** The xattr rule: size 0 asks for the length, a smaller buffer is ERANGE. */
+  private static int copyOut(byte[] v, Pointer dst, long size) {
+    if (size == 0) {
+      return v.length;
+    }
+    if (size < v.length) {
+      return -ErrorCodes.ERANGE();
+    }
+    dst.put(0, v, 0, v.length);
+    return v.length;
+  }
+
+  private int withNode(String path, java.util.function.ToIntFunction<Node> op) {
+    lock.readLock().lock();
+    try {
+      Node n = find(path);
+      return n == null ? -ErrorCodes.ENOENT() : op.applyAsInt(n);
     } finally {
       lock.readLock().unlock();
     }
