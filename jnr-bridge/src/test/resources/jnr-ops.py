@@ -3,7 +3,7 @@
 JSON line with its result or its errno, so two mounts of the same filesystem can be compared line by
 line. Stat fields that depend on the clock or on node numbering (ino, dev, ctime, unset atime/mtime)
 are left out. usage: jnr-ops.py MOUNTDIR"""
-import errno, json, os, stat, sys
+import errno, json, os, stat, sys, time
 
 root = sys.argv[1]
 out = []
@@ -47,6 +47,10 @@ def pread_after_unlink():
     data = os.pread(fd, 100, 0).decode()
     size = os.fstat(fd).st_size
     os.close(fd)
+    # RELEASE is asynchronous in FUSE: the hidden name goes away soon after close, not at once.
+    deadline = time.monotonic() + 5
+    while any(n.startswith(".fuse_hidden") for n in os.listdir(P("d"))) and time.monotonic() < deadline:
+        time.sleep(0.01)
     hidden_left = [n for n in os.listdir(P("d")) if n.startswith(".fuse_hidden")]
     return [data, size, visible, hidden_left]
 
