@@ -46,13 +46,14 @@ def pread_after_unlink():
     visible = sorted(n for n in os.listdir(P("d")) if not n.startswith(".fuse_hidden"))
     data = os.pread(fd, 100, 0).decode()
     size = os.fstat(fd).st_size
+    nlink = os.fstat(fd).st_nlink
     os.close(fd)
     # RELEASE is asynchronous in FUSE: the hidden name goes away soon after close, not at once.
     deadline = time.monotonic() + 5
     while any(n.startswith(".fuse_hidden") for n in os.listdir(P("d"))) and time.monotonic() < deadline:
         time.sleep(0.01)
     hidden_left = [n for n in os.listdir(P("d")) if n.startswith(".fuse_hidden")]
-    return [data, size, visible, hidden_left]
+    return [data, size, nlink, visible, hidden_left]
 
 
 def renameat2(a, b, flags):

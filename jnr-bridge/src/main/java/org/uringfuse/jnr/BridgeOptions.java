@@ -42,7 +42,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
   public static BridgeOptions defaults() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new BridgeOptions(MountOptions.defaults().withFsname("jnr-fuse").withSubtype("jnr-fuse"),
-        Math.max(4, 2 * cpus), TimeUnit.MICROSECONDS.toNanos(50), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
+        Math.max(16, 4 * cpus), TimeUnit.MICROSECONDS.toNanos(50), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
   }
 
   /**
@@ -138,6 +138,13 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
         case "dev" -> m = m.withDev(true);
         case "suid" -> m = m.withSuid(true);
         case "nodev", "nosuid", "big_writes", "nonempty", "async_read", "atomic_o_trunc" -> { }
+        // libfuse accepts these; here they change nothing (said once, not an error)
+        case "noatime", "atime", "relatime", "exec", "noexec", "sync", "async", "dirsync", "large_read",
+             "auto_cache", "noauto_cache", "intr", "intr_signal", "noforget", "remember", "ac_attr_timeout",
+             "nopath", "modules", "blkdev", "context", "auto_unmount", "hard_remove_on_unmount", "sync_read",
+             "no_remote_lock", "splice_read", "splice_write", "splice_move" ->
+            System.getLogger(BridgeOptions.class.getName()).log(System.Logger.Level.WARNING,
+                "fuse option {0} is accepted but has no effect under uringfuse", opt);
         case "fsname" -> m = m.withFsname(required(key, value));
         case "subtype" -> m = m.withSubtype(required(key, value));
         case "max_read" -> m = m.withMaxRead(integer(key, value));

@@ -72,7 +72,6 @@ final class Directories {
     private final Handle handle;
     private final ReplyDirectory reply;
     private final InoSource inos;
-    boolean streamed;
 
     Filler(Handle handle, ReplyDirectory reply, InoSource inos) {
       this.handle = handle;
@@ -87,9 +86,10 @@ final class Directories {
       int type = st == null ? 0 : (st.st_mode.intValue() >>> 12) & 017;
       long ino = inos.ino(n, st);
       if (off != 0) {
-        streamed = true;
+        handle.filled = false;
         return reply.add(ino, n, type, off) ? 0 : 1;
       }
+      handle.filled = true;
       handle.entries.add(new Entry(ino, n, type));
       return 0;
     }

@@ -114,7 +114,7 @@ final class JnrFilesystem implements Filesystem {
         reply.error(Errno.ENOENT);
         return;
       }
-      int res = fs.getattr(path, CallScratch.current().clearStat());
+      int res = getattrOf(path);
       if (res == -Errno.ENOENT.value() && options.negativeTimeoutNanos() > 0) {
         reply.ok(Entry.negative(options.negativeTimeoutNanos()));
       } else if (res != 0) {
@@ -144,7 +144,7 @@ final class JnrFilesystem implements Filesystem {
         res = fs.create(path, mode, fi);
         if (res == 0) {
           long userFh = fi.fh.longValue();
-          res = fs.getattr(path, CallScratch.current().clearStat());
+          res = getattrOf(path);
           fs.release(path, CallScratch.current().fileInfo(O_CREAT | O_EXCL | O_WRONLY, userFh, 0));
           if (res == 0) {
             reply.ok(entry(parent, name));
@@ -277,16 +277,25 @@ final class JnrFilesystem implements Filesystem {
       if (hiddenPath == null) {
         return -Errno.ENOENT.value();
       }
-      if (fs.getattr(hiddenPath, CallScratch.current().clearStat()) == 0) {
-        continue;   // the filesystem has such a name already
+      if (getattrOf(hiddenPath) != -Errno.ENOENT.value()) {
+        continue;   // the name is taken (or unknown): try another, as libfuse does
       }
       int res = fs.rename(path, hiddenPath);
-      if (res == 0) {
-        nodes.rename(parent, name, parent, hidden, true);
+      if (res == 0 && nodes.hide(parent, name, hidden) && has.has("unlink") && fs.unlink(hiddenPath) == 0) {
+        nodes.remove(parent, hidden);   // closed while being hidden: no RELEASE is left to remove it
       }
       return res;
     }
     return -Errno.EBUSY.value();
+  }
+
+  /** libfuse's fuse_destroy: hidden files still there at the end are unlinked. */
+  void removeHiddenFiles() {
+    if (has.has("unlink")) {
+      for (String path : nodes.hiddenPaths()) {
+        fs.unlink(path);
+      }
+    }
   }
 
   // ---- attributes ----
@@ -303,7 +312,7 @@ final class JnrFilesystem implements Filesystem {
       if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(Attrs.of(CallScratch.current().stat, node, options), options.attrTimeoutNanos());
+        reply.ok(attrOf(node), options.attrTimeoutNanos());
       }
     });
   }
@@ -340,9 +349,19 @@ final class JnrFilesystem implements Filesystem {
       if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(Attrs.of(CallScratch.current().stat, node, options), options.attrTimeoutNanos());
+        reply.ok(attrOf(node), options.attrTimeoutNanos());
       }
     });
+  }
+
+  /** The attributes just stat'ed; a hidden (unlinked, open) file shows one link less, as in libfuse. */
+  private Attr attrOf(long node) {
+    Attr a = Attrs.of(CallScratch.current().stat, node, options);
+    if (a.nlink() > 0 && nodes.isHidden(node)) {
+      a = new Attr(a.ino(), a.size(), a.blocks(), a.atimeSec(), a.atimeNsec(), a.mtimeSec(), a.mtimeNsec(),
+          a.ctimeSec(), a.ctimeNsec(), a.mode(), a.nlink() - 1, a.uid(), a.gid(), a.rdev(), a.blksize());
+    }
+    return a;
   }
 
   private int truncate(String path, long size, long fh) {
@@ -359,6 +378,11 @@ final class JnrFilesystem implements Filesystem {
     t[1].tv_sec.set(c.mtimeSec());
     t[1].tv_nsec.set(c.mtimeNsec());
     return t;
+  }
+
+  /** The filesystem's getattr into the scratch stat, ENOSYS when it has none. */
+  private int getattrOf(String path) {
+    return has.has("getattr") ? fs.getattr(path, CallScratch.current().clearStat()) : -Errno.ENOSYS.value();
   }
 
   /** getattr, or fgetattr when the caller used an open file and the filesystem has it. */
@@ -403,13 +427,16 @@ final class JnrFilesystem implements Filesystem {
         reply.error(Errno.ENOENT);
         return;
       }
+      // Counted open before the callback: an UNLINK racing with this OPEN hides the file instead of
+      // removing it under the handle being made (libfuse holds its path lock across open for this).
+      nodes.opened(node);
       FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
       int res = has.has("open") ? fs.open(path, fi) : 0;
       if (res != 0) {
+        unlinkIfHidden(node, nodes.released(node));
         reply.error(errno(res));
         return;
       }
-      nodes.opened(node);
       reply.ok(fi.fh.longValue(), openFlags());
     });
   }
@@ -434,7 +461,7 @@ final class JnrFilesystem implements Filesystem {
       }
       long userFh = fi.fh.longValue();
       int openFlags = openFlags();
-      int st = fs.getattr(path, CallScratch.current().clearStat());
+      int st = getattrOf(path);
       if (st != 0) {
         fs.release(path, CallScratch.current().fileInfo(flags, userFh, 0));
         reply.error(errno(st));
@@ -510,9 +537,8 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
     run(req, 0, reply, "flush", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value()
-          : has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS.value();
+      String path = nodes.path(node);   // null for a nameless node: libfuse passes NULL too
+      int res = has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS.value();
       answer(reply, res);
     });
   }
@@ -524,14 +550,18 @@ final class JnrFilesystem implements Filesystem {
     String path = nodes.path(node);
     String hidden = nodes.released(node);
     run(req, 0, reply, "release", () -> {
-      if (path != null && has.has("release")) {
-        fs.release(path, CallScratch.current().fileInfo(flags, fh, 0));   // libfuse ignores its result
+      if (has.has("release")) {   // libfuse ignores its result; a nameless node is "-" there too
+        fs.release(path != null ? path : "-", CallScratch.current().fileInfo(flags, fh, 0));
       }
-      if (hidden != null && has.has("unlink") && fs.unlink(hidden) == 0) {
-        nodes.removeHidden(node);
-      }
+      unlinkIfHidden(node, hidden);
       reply.ok();
     });
+  }
+
+  private void unlinkIfHidden(long node, String hiddenPath) {
+    if (hiddenPath != null && has.has("unlink") && fs.unlink(hiddenPath) == 0) {
+      nodes.removeHidden(node);
+    }
   }
 
   @Override
@@ -599,11 +629,10 @@ final class JnrFilesystem implements Filesystem {
             reply.error(errno(res));
             return;
           }
-          if (filler.streamed) {
-            reply.ok();
+          if (!h.filled) {
+            reply.ok();   // entries went straight into the reply (or there were none)
             return;
           }
-          h.filled = true;
         }
         Directories.serve(h, offset, reply);
       }
@@ -628,8 +657,8 @@ final class JnrFilesystem implements Filesystem {
     run(req, 0, reply, "releasedir", () -> {
       Directories.Handle h = dirs.close(fh);
       String path = nodes.path(node);
-      if (h != null && path != null && has.has("releasedir")) {
-        fs.releasedir(path, CallScratch.current().fileInfo(0, h.userFh, 0));
+      if (h != null && has.has("releasedir")) {
+        fs.releasedir(path != null ? path : "-", CallScratch.current().fileInfo(0, h.userFh, 0));
       }
       reply.ok();
     });
@@ -748,7 +777,7 @@ final class JnrFilesystem implements Filesystem {
 
   /** After a create-like callback: look the new name up and answer with its entry (0), or return the errno. */
   private int lookupAfterCreate(long parent, String name, String path, ReplyEntry reply) {
-    int res = fs.getattr(path, CallScratch.current().clearStat());
+    int res = getattrOf(path);
     if (res == 0) {
       reply.ok(entry(parent, name));
     }
@@ -797,7 +826,7 @@ final class JnrFilesystem implements Filesystem {
       CallScratch.current().setCaller(uid, gid, pid, umask, privateData);
       try {
         work.run();
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Throwable e) {   // the filesystem's own failure, even StackOverflowError: answer, keep serving
         LOG.log(Level.ERROR, "jnr-fuse callback " + op + " threw; answering EIO", e);
         try {
           reply.error(Errno.EIO);

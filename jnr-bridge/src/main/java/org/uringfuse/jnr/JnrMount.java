@@ -93,6 +93,7 @@ public final class JnrMount implements AutoCloseable {
       if (!workers.shutdown(WORKER_DRAIN)) {
         LOG.log(Level.WARNING, "jnr-fuse callbacks still running {0} after unmount; left behind", WORKER_DRAIN);
       }
+      bridge.removeHiddenFiles();
       bridge.destroyFilesystem();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

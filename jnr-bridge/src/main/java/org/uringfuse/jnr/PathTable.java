@@ -190,6 +190,38 @@ final class PathTable {
     return unlink;
   }
 
+  /**
+   * The filesystem renamed an open {@code name} to {@code hidden}: move the node and mark it hidden.
+   * Returns true when its last handle was released meanwhile (nobody else will unlink it then: the
+   * caller does, at once).
+   */
+  synchronized boolean hide(long parent, String name, String hidden) {
+    rename(parent, name, parent, hidden, true);
+    Node n = byName.get(new Key(parent, hidden));
+    if (n != null && n.openCount == 0) {
+      n.hidden = false;
+      return true;
+    }
+    return false;
+  }
+
+  synchronized boolean isHidden(long id) {
+    Node n = byId.get(id);
+    return n != null && n.hidden;
+  }
+
+  /** Paths of hidden nodes (open files unlinked through the mount), for the cleanup at unmount. */
+  synchronized java.util.List<String> hiddenPaths() {
+    java.util.List<String> paths = new ArrayList<>();
+    for (Node n : byId.values()) {
+      String p = n.hidden ? path(n.id) : null;
+      if (p != null) {
+        paths.add(p);
+      }
+    }
+    return paths;
+  }
+
   /** After the caller unlinked a hidden node's path. */
   synchronized void removeHidden(long id) {
     Node n = byId.get(id);

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.server.FuseServer;
@@ -76,26 +77,31 @@ public final class UringFuse {
 
   /** Mounts with explicit options; returns once the mount is live. */
   public static JnrMount mount(FuseFS fs, Path mountPoint, BridgeOptions options) {
-    WorkerPool workers = new WorkerPool(options.workers(), java.time.Duration.ofNanos(options.workerSpinNanos()));
+    WorkerPool workers = new WorkerPool(options.workers(), Duration.ofNanos(options.workerSpinNanos()));
     JnrFilesystem bridge = new JnrFilesystem(fs, options, workers);
-    JnrMount[] mount = new JnrMount[1];
+    AtomicReference<JnrMount> mount = new AtomicReference<>();
+    boolean initDone = false;
     try {
       if (fs instanceof AbstractFuseFS afs) {
         BridgeLibFuse.install(afs, mountPoint, () -> {
-          if (mount[0] != null) {
-            Thread.ofPlatform().daemon().start(mount[0]::umount);   // fuse_exit may come from a callback
+          JnrMount m = mount.get();
+          if (m != null) {
+            Thread.ofPlatform().daemon().start(m::umount);   // fuse_exit may come from a callback
           }
         });
       }
-      try (Arena arena = Arena.ofConfined()) {
-        bridge.initFilesystem(connInfo(arena, options));
-      }
+      // The conn struct stays valid as long as the filesystem may hold the pointer (GC-managed).
+      bridge.initFilesystem(connInfo(Arena.ofAuto(), options));
+      initDone = true;
       FuseServer server = FuseServer.start(bridge, mountPoint, options.mount());
-      mount[0] = new JnrMount(server, bridge, workers);
-      return mount[0];
+      mount.set(new JnrMount(server, bridge, workers));
+      return mount.get();
     } catch (IOException | RuntimeException e) {
       try {
         workers.shutdown(Duration.ofSeconds(5));
+        if (initDone) {
+          bridge.destroyFilesystem();   // libfuse pairs every init with a destroy
+        }
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
       }

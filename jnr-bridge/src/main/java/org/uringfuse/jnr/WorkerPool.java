@@ -64,7 +64,10 @@ final class WorkerPool {
         task = spinForTask();
       }
       if (task != null) {
-        task.run();
+        if (!tasks.isEmpty()) {
+          wakeups.release();   // a burst: pass the rest on rather than queue it behind this task
+        }
+        runGuarded(task);
         continue;
       }
       if (!running) {
@@ -77,6 +80,15 @@ final class WorkerPool {
           return;
         }
       }
+    }
+  }
+
+  /** A task must not end its worker: callers answer errors themselves; this is the last guard. */
+  private static void runGuarded(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      System.getLogger(WorkerPool.class.getName()).log(System.Logger.Level.ERROR, "worker task failed", t);
     }
   }
 

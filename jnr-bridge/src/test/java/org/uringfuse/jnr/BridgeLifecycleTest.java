@@ -190,6 +190,31 @@ class BridgeLifecycleTest {
 
   @ParameterizedTest
   @EnumSource(value = TransportKind.class, names = {"URING", "CLASSIC"})
+  void unmountWaitsForACallbackStillWritingIntoItsReplyBuffer(TransportKind transport) throws Exception {
+    ProbeFs fs = new ProbeFs();
+    JnrMount m = mount(fs, transport);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> slow = threads.submit(() -> Files.readString(mnt.resolve("slow")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> fs.slowReads.get() == 1);
+      Future<?> unmount = threads.submit(m::umount);
+      // The caller's read ends (the connection is aborted) while the callback still holds a pointer
+      // into the reply buffer; the server must not free that buffer under it.
+      await().atMost(Duration.ofSeconds(15)).until(slow::isDone);
+      assertFalse(unmount.isDone(), "close waits for the callback's answer");
+      fs.releaseSlow.countDown();   // the callback now writes "slow" into its reply buffer
+      unmount.get(20, TimeUnit.SECONDS);
+      assertEquals(0, m.server().unansweredRequests());
+      assertTrue(m.awaitUnmount(Duration.ofSeconds(10)));
+      assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+    } finally {
+      fs.releaseSlow.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"URING", "CLASSIC"})
   void blockingMountReturnsWhenUnmounted(TransportKind transport) throws Exception {
     MountFixture.requireTransport(transport);
     ProbeFs fs = new ProbeFs();

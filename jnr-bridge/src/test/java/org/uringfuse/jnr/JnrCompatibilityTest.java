@@ -99,7 +99,7 @@ class JnrCompatibilityTest {
         "{\"ok\": \"a\", \"step\": \"readlink s\"}",
         "{\"ok\": \"shared\", \"step\": \"read via a\"}",
         "{\"ok\": \"deep data\", \"step\": \"read moved subtree\"}",
-        "{\"ok\": [\"still here\", 10, [\"a\", \"p\", \"s\", \"sub\"], []], \"step\": \"read unlinked while open\"}",
+        "{\"ok\": [\"still here\", 10, 0, [\"a\", \"p\", \"s\", \"sub\"], []], \"step\": \"read unlinked while open\"}",
         "{\"errno\": \"ENOTSUP\", \"step\": \"fallocate (not implemented)\"}",
         "{\"errno\": \"EINVAL\", \"step\": \"renameat2 NOREPLACE\"}",
         "{\"ok\": [1000000123, 3000000789], \"step\": \"times a again\"}",

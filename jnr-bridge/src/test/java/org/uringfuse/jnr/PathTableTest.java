@@ -87,6 +87,18 @@ class PathTableTest {
   }
 
   @Test
+  void aFileClosedWhileBeingHiddenIsReportedSoTheHiderUnlinksIt() {
+    long a = t.lookup(PathTable.ROOT_ID, "a");
+    t.opened(a);
+    assertTrue(t.isOpen(PathTable.ROOT_ID, "a"));   // UNLINK decides to hide...
+    assertNull(t.released(a));                       // ...the RELEASE lands before the hide is recorded
+    String hidden = t.hiddenName(PathTable.ROOT_ID, "a");
+    assertTrue(t.hide(PathTable.ROOT_ID, "a", hidden), "nobody else will unlink it: the hider must");
+    assertFalse(t.isHidden(a));
+    assertTrue(t.hiddenPaths().isEmpty());
+  }
+
+  @Test
   void releaseOfAnUnhiddenNodeAsksNothing() {
     long a = t.lookup(PathTable.ROOT_ID, "a");
     t.opened(a);

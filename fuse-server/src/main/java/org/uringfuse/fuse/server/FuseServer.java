@@ -38,6 +38,8 @@ public final class FuseServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FuseServer.class.getName());
   private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
+  /** How long close() waits for answers still being made on filesystem threads. */
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
   static final long DEFAULT_POLL_MAX_NANOS = 200_000;
   static final boolean PIN_LOOPS = !Boolean.getBoolean("uringfuse.noPin");
 
@@ -270,19 +272,37 @@ public final class FuseServer implements AutoCloseable {
         LOG.log(Level.WARNING, "{0}: channels did not end; closing the loops anyway", mount.mountpoint());
       }
     }
+    // A filesystem answering from its own threads may still be writing a reply into a request
+    // buffer: wait for the answers (the loops still take them), and never free a buffer in use.
+    boolean answered = awaitAnswers(ANSWER_TIMEOUT);
+    if (!answered) {
+      LOG.log(Level.WARNING, "{0}: {1} requests still unanswered {2} after the end; their buffers stay "
+          + "allocated", mount.mountpoint(), session.unanswered(), ANSWER_TIMEOUT);
+    }
     for (EventLoop loop : loops) {
       loop.close();
     }
-    if (uring != null) {
+    if (uring != null && answered) {
       uring.close();
     }
     for (int i = 0; i < channels.size(); i++) {
-      channels.get(i).freeBuffers();
+      if (answered) {
+        channels.get(i).freeBuffers();
+      }
       if (i > 0) {
         LibC.close(channels.get(i).fd());
       }
     }
     mount.closeDevice();
+  }
+
+  private boolean awaitAnswers(Duration bound) {
+    try {
+      return session.awaitAllAnswered(bound);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

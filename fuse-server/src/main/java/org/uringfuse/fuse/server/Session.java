@@ -48,6 +48,8 @@ public final class Session implements RequestSink {
   private final Dispatcher dispatcher;
   private final SessionStats stats = new SessionStats();
   private final ConcurrentHashMap<Long, PendingRequest> outstanding = new ConcurrentHashMap<>();
+  /** Threads in {@link #awaitAllAnswered} (guarded by the monitor of {@code outstanding}; read racily). */
+  private volatile int drainWaiters;
   private final Set<Integer> unknownOpcodesLogged = ConcurrentHashMap.newKeySet();
   private final CountDownLatch initDone = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -196,9 +198,34 @@ public final class Session implements RequestSink {
     }
   }
 
+  /** Waits up to {@code bound} until every request has been answered; true if so. */
+  boolean awaitAllAnswered(java.time.Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (outstanding) {
+      drainWaiters++;
+      try {
+        while (!outstanding.isEmpty()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(outstanding, left);
+        }
+        return true;
+      } finally {
+        drainWaiters--;
+      }
+    }
+  }
+
   /** Sends an answer; on the request's loop thread. */
   void complete(PendingRequest req, int negErrno, int bodyLength) {
     outstanding.remove(req.unique);
+    if (drainWaiters > 0 && outstanding.isEmpty()) {
+      synchronized (outstanding) {
+        outstanding.notifyAll();
+      }
+    }
     stats.recordLatency(req.opcode, System.nanoTime() - req.startNanos);
     if (negErrno == 0) {
       if (req.opcode == FUSE_READ) {
