@@ -433,7 +433,7 @@ final class JnrFilesystem implements Filesystem {
       FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
       int res = has.has("open") ? fs.open(path, fi) : 0;
       if (res != 0) {
-        unlinkIfHidden(node, nodes.released(node));
+        finishRelease(node, nodes.releasing(node));
         reply.error(errno(res));
         return;
       }
@@ -547,20 +547,26 @@ final class JnrFilesystem implements Filesystem {
   public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
     // The open count drops here, on the loop, in the order the kernel sent requests: an UNLINK that
     // follows this RELEASE must not see the file as open (and hide it) because a worker is slow.
-    String path = nodes.path(node);
-    String hidden = nodes.released(node);
+    boolean unlinkHidden = nodes.releasing(node);
     run(req, 0, reply, "release", () -> {
       if (has.has("release")) {   // libfuse ignores its result; a nameless node is "-" there too
+        String path = nodes.path(node);
         fs.release(path != null ? path : "-", CallScratch.current().fileInfo(flags, fh, 0));
       }
-      unlinkIfHidden(node, hidden);
+      finishRelease(node, unlinkHidden);
       reply.ok();
     });
   }
 
-  private void unlinkIfHidden(long node, String hiddenPath) {
-    if (hiddenPath != null && has.has("unlink") && fs.unlink(hiddenPath) == 0) {
-      nodes.removeHidden(node);
+  /** After a release callback: unlink the hidden file whose last handle this was, unpin the node. */
+  private void finishRelease(long node, boolean unlinkHidden) {
+    try {
+      String hidden = unlinkHidden ? nodes.path(node) : null;
+      if (hidden != null && has.has("unlink") && fs.unlink(hidden) == 0) {
+        nodes.removeHidden(node);
+      }
+    } finally {
+      nodes.releaseDone(node);
     }
   }
 

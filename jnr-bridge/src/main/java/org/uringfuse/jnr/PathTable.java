@@ -30,6 +30,7 @@ final class PathTable {
     long lookups;
     int openCount;
     int children;      // attached child nodes: a directory outlives its named children, as in libfuse
+    int pins;          // releases whose callback has not run yet
     boolean hidden;
 
     Node(long id, Node parent, String name) {
@@ -172,22 +173,32 @@ final class PathTable {
   }
 
   /**
-   * A handle of {@code id} was released. Returns the node's path when this was the last handle of a
-   * hidden node (the caller unlinks it from the filesystem), else null.
+   * A handle of {@code id} is being released: one open less, at once (in the kernel's order), while
+   * the node stays pinned until {@link #releaseDone}, so the release callback still finds its path
+   * as it is then. Returns true when this was the last handle of a hidden node: the caller unlinks
+   * the hidden file (then {@link #removeHidden}).
    */
-  synchronized String released(long id) {
+  synchronized boolean releasing(long id) {
     Node n = byId.get(id);
     if (n == null) {
-      return null;
+      return false;
     }
     n.openCount = Math.max(0, n.openCount - 1);
-    String unlink = null;
+    n.pins++;
     if (n.openCount == 0 && n.hidden) {
       n.hidden = false;
-      unlink = path(id);
+      return true;
     }
-    dropIfUnused(n);
-    return unlink;
+    return false;
+  }
+
+  /** The release callback of a {@link #releasing} node has run. */
+  synchronized void releaseDone(long id) {
+    Node n = byId.get(id);
+    if (n != null) {
+      n.pins--;
+      dropIfUnused(n);
+    }
   }
 
   /**
@@ -255,7 +266,7 @@ final class PathTable {
   }
 
   private void dropIfUnused(Node n) {
-    if (n != root && n.lookups == 0 && n.openCount == 0 && n.children == 0) {
+    if (n != root && n.lookups == 0 && n.openCount == 0 && n.children == 0 && n.pins == 0) {
       byId.remove(n.id);
       detach(n);
     }

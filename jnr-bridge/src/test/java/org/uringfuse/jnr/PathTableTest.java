@@ -81,8 +81,10 @@ class PathTableTest {
     assertTrue(hidden.startsWith(".fuse_hidden"), hidden);
     t.rename(PathTable.ROOT_ID, "a", PathTable.ROOT_ID, hidden, true);
     assertFalse(t.isOpen(PathTable.ROOT_ID, "a"));
-    assertEquals("/" + hidden, t.released(a), "the last release returns the hidden path to unlink");
+    assertTrue(t.releasing(a), "the last release of a hidden node asks for the unlink");
+    assertEquals("/" + hidden, t.path(a), "pinned: the release callback still finds the path");
     t.removeHidden(a);
+    t.releaseDone(a);
     assertNull(t.path(a));
   }
 
@@ -91,7 +93,8 @@ class PathTableTest {
     long a = t.lookup(PathTable.ROOT_ID, "a");
     t.opened(a);
     assertTrue(t.isOpen(PathTable.ROOT_ID, "a"));   // UNLINK decides to hide...
-    assertNull(t.released(a));                       // ...the RELEASE lands before the hide is recorded
+    assertFalse(t.releasing(a));                     // ...the RELEASE lands before the hide is recorded
+    t.releaseDone(a);
     String hidden = t.hiddenName(PathTable.ROOT_ID, "a");
     assertTrue(t.hide(PathTable.ROOT_ID, "a", hidden), "nobody else will unlink it: the hider must");
     assertFalse(t.isHidden(a));
@@ -99,12 +102,26 @@ class PathTableTest {
   }
 
   @Test
+  void aReleasePinsAForgottenNodeUntilItsCallbackRan() {
+    long a = t.lookup(PathTable.ROOT_ID, "a");
+    t.opened(a);
+    t.forget(a, 1);
+    t.releasing(a);
+    assertEquals("/a", t.path(a), "the callback, run later, still gets the path");
+    t.releaseDone(a);
+    assertNull(t.path(a));
+    assertEquals(0, t.size());
+  }
+
+  @Test
   void releaseOfAnUnhiddenNodeAsksNothing() {
     long a = t.lookup(PathTable.ROOT_ID, "a");
     t.opened(a);
     t.opened(a);
-    assertNull(t.released(a));
-    assertNull(t.released(a));
+    assertFalse(t.releasing(a));
+    assertFalse(t.releasing(a));
+    t.releaseDone(a);
+    t.releaseDone(a);
     assertEquals("/a", t.path(a));
   }
 }
