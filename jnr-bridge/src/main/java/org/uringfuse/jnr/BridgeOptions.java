@@ -12,7 +12,8 @@ import org.uringfuse.fuse.transport.TransportKind;
  * own (transport, event loops, worker threads, queue depth).
  *
  * @param mount the mount and transport options handed to the server
- * @param workers worker threads running the filesystem's callbacks (the pool is bounded)
+ * @param workers worker threads running the filesystem's callbacks at all times
+ * @param maxWorkers the most worker threads: more start while every one is busy (blocked callbacks)
  * @param workerSpinNanos how long an idle worker polls for the next request before it sleeps
  * @param entryTimeoutNanos how long the kernel caches a name
  * @param attrTimeoutNanos how long the kernel caches attributes
@@ -26,15 +27,15 @@ import org.uringfuse.fuse.transport.TransportKind;
  * @param uid when not -1, every owner reported
  * @param gid when not -1, every group reported
  */
-public record BridgeOptions(MountOptions mount, int workers, long workerSpinNanos, long entryTimeoutNanos, long attrTimeoutNanos,
+public record BridgeOptions(MountOptions mount, int workers, int maxWorkers, long workerSpinNanos, long entryTimeoutNanos, long attrTimeoutNanos,
     long negativeTimeoutNanos, boolean useIno, boolean readdirIno, boolean hardRemove, boolean directIo,
     boolean kernelCache, int umask, int uid, int gid) {
 
   private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
 
   public BridgeOptions {
-    if (workers < 1) {
-      throw new IllegalArgumentException("workers must be >= 1");
+    if (workers < 1 || maxWorkers < workers) {
+      throw new IllegalArgumentException("need 1 <= workers (" + workers + ") <= max_workers (" + maxWorkers + ")");
     }
   }
 
@@ -42,7 +43,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
   public static BridgeOptions defaults() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new BridgeOptions(MountOptions.defaults().withFsname("jnr-fuse").withSubtype("jnr-fuse"),
-        Math.max(16, 4 * cpus), TimeUnit.MICROSECONDS.toNanos(50), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
+        Math.max(16, 4 * cpus), 256, TimeUnit.MICROSECONDS.toNanos(50), ONE_SECOND, ONE_SECOND, 0, false, false, false, false, false, -1, -1, -1);
   }
 
   /**
@@ -91,6 +92,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
   private static final class Builder {
     MountOptions m;
     int workers;
+    int maxWorkers;
     long workerSpin;
     long entryTimeout;
     long attrTimeout;
@@ -107,6 +109,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
     Builder(BridgeOptions o) {
       m = o.mount;
       workers = o.workers;
+      maxWorkers = o.maxWorkers;
       workerSpin = o.workerSpinNanos;
       entryTimeout = o.entryTimeoutNanos;
       attrTimeout = o.attrTimeoutNanos;
@@ -122,7 +125,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
     }
 
     BridgeOptions build() {
-      return new BridgeOptions(m, workers, workerSpin, entryTimeout, attrTimeout, negativeTimeout, useIno, readdirIno,
+      return new BridgeOptions(m, workers, Math.max(workers, maxWorkers), workerSpin, entryTimeout, attrTimeout, negativeTimeout, useIno, readdirIno,
           hardRemove, directIo, kernelCache, umask, uid, gid);
     }
 
@@ -166,6 +169,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
         case "threads" -> m = m.withThreads(integer(key, value));
         case "queue_depth" -> m = m.withQueueDepth(integer(key, value));
         case "workers" -> workers = integer(key, value);
+        case "max_workers" -> maxWorkers = integer(key, value);
         case "worker_spin_us" -> workerSpin = TimeUnit.MICROSECONDS.toNanos(integer(key, value));
         default -> throw new IllegalArgumentException("fuse: unknown option `" + opt + "'");
       }
@@ -173,12 +177,13 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
   }
 
   public BridgeOptions withMount(MountOptions m) {
-    return new BridgeOptions(m, workers, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
+    return new BridgeOptions(m, workers, maxWorkers, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
         readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
   }
 
+  /** {@code n} workers, at most {@code n} (a fixed pool). */
   public BridgeOptions withWorkers(int n) {
-    return new BridgeOptions(mount, n, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
+    return new BridgeOptions(mount, n, n, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
         readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
   }
 
@@ -187,6 +192,7 @@ public record BridgeOptions(MountOptions mount, int workers, long workerSpinNano
     List<String> parts = new ArrayList<>();
     parts.add("transport=" + mount.transport().name().toLowerCase());
     parts.add("workers=" + workers);
+    parts.add("max_workers=" + maxWorkers);
     parts.add("entry_timeout=" + entryTimeoutNanos / 1e9);
     parts.add("attr_timeout=" + attrTimeoutNanos / 1e9);
     parts.add("negative_timeout=" + negativeTimeoutNanos / 1e9);

@@ -77,7 +77,8 @@ public final class UringFuse {
 
   /** Mounts with explicit options; returns once the mount is live. */
   public static JnrMount mount(FuseFS fs, Path mountPoint, BridgeOptions options) {
-    WorkerPool workers = new WorkerPool(options.workers(), Duration.ofNanos(options.workerSpinNanos()));
+    WorkerPool workers = new WorkerPool(options.workers(), options.maxWorkers(),
+        Duration.ofNanos(options.workerSpinNanos()));
     JnrFilesystem bridge = new JnrFilesystem(fs, options, workers);
     AtomicReference<JnrMount> mount = new AtomicReference<>();
     boolean initDone = false;

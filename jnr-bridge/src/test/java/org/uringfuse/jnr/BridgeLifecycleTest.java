@@ -73,7 +73,7 @@ class BridgeLifecycleTest {
         stat.st_nlink.set(2);
         return 0;
       }
-      if (path.equals("/fast") || path.equals("/slow") || path.startsWith("/who-")) {
+      if (path.equals("/fast") || path.startsWith("/slow") || path.startsWith("/who-")) {
         stat.st_mode.set(FileStat.S_IFREG | 0444);
         stat.st_nlink.set(1);
         stat.st_size.set(4);
@@ -93,7 +93,7 @@ class BridgeLifecycleTest {
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
       threads.add(Thread.currentThread().getName());
-      if (path.equals("/slow")) {
+      if (path.startsWith("/slow")) {
         slowReads.incrementAndGet();
         try {
           if (!releaseSlow.await(30, TimeUnit.SECONDS)) {
@@ -171,6 +171,33 @@ class BridgeLifecycleTest {
       reader.shutdownNow();
     }
     assertEquals(1, fs.destroys.get(), "destroy ran once");
+    assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"URING", "CLASSIC"})
+  void morePoolThreadsStartWhileCallbacksAreBlocked(TransportKind transport) throws Exception {
+    MountFixture.requireTransport(transport);
+    ProbeFs fs = new ProbeFs();
+    int blocked = 24;   // more than the 16 core workers
+    ExecutorService readers = Executors.newFixedThreadPool(blocked);
+    try (JnrMount m = UringFuse.mount(fs, mnt, false, false, "-o", "transport=" + transport.name().toLowerCase())) {
+      List<Future<String>> reads = new java.util.ArrayList<>();
+      for (int i = 0; i < blocked; i++) {
+        Path p = mnt.resolve("slow-" + i);
+        reads.add(readers.submit(() -> Files.readString(p)));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> fs.slowReads.get() == blocked);
+      assertTrue(BridgeThreads.workers().size() >= blocked, "the pool grew past its 16 core threads: " + BridgeThreads.workers().size());
+      assertEquals("fast", Files.readString(mnt.resolve("fast")), "one more request is still served");
+      fs.releaseSlow.countDown();
+      for (Future<String> r : reads) {
+        assertEquals("slow", r.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      fs.releaseSlow.countDown();
+      readers.shutdownNow();
+    }
     assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
   }
 
