@@ -1,7 +1,5 @@
 package org.uringfuse.jnr;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.transport.TransportKind;
@@ -185,24 +183,6 @@ public record BridgeOptions(MountOptions mount, int workers, int maxWorkers, lon
   public BridgeOptions withWorkers(int n) {
     return new BridgeOptions(mount, n, n, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
         readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
-  }
-
-  /** The options as a libfuse {@code -o} list would spell them (for logs). */
-  public String describe() {
-    List<String> parts = new ArrayList<>();
-    parts.add("transport=" + mount.transport().name().toLowerCase());
-    parts.add("workers=" + workers);
-    parts.add("max_workers=" + maxWorkers);
-    parts.add("entry_timeout=" + entryTimeoutNanos / 1e9);
-    parts.add("attr_timeout=" + attrTimeoutNanos / 1e9);
-    parts.add("negative_timeout=" + negativeTimeoutNanos / 1e9);
-    if (useIno) {
-      parts.add("use_ino");
-    }
-    if (hardRemove) {
-      parts.add("hard_remove");
-    }
-    return String.join(",", parts);
   }
 
   private static String required(String key, String value) {

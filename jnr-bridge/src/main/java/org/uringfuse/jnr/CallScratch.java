@@ -26,7 +26,6 @@ final class CallScratch {
   final MemorySegment statMemory;
   final MemorySegment fileInfoMemory;
   final MemorySegment statvfsMemory;
-  final MemorySegment timesMemory;
   final MemorySegment contextMemory;
   final MemorySegment linkMemory;
   final FileStat stat;
@@ -43,7 +42,7 @@ final class CallScratch {
     statMemory = arena.allocate(Math.max(256, jnr.ffi.Struct.size(new FileStat(RUNTIME))), 16);
     fileInfoMemory = arena.allocate(128, 16);
     statvfsMemory = arena.allocate(256, 16);
-    timesMemory = arena.allocate(64, 16);
+    MemorySegment timesMemory = arena.allocate(64, 16);
     contextMemory = arena.allocate(128, 16);
     linkMemory = arena.allocate(PATH_MAX + 1, 16);
     stat = FileStat.of(pointer(statMemory));

@@ -60,10 +60,6 @@ final class Directories {
     return open.remove(fh);
   }
 
-  int openCount() {
-    return open.size();
-  }
-
   /**
    * The filler handed to {@code readdir}: offset-0 entries go to the handle's listing, others into
    * {@code reply}. Returns 1 (stop) when the reply is full, as libfuse's filler does.

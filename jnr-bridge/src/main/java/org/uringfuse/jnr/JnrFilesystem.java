@@ -90,14 +90,6 @@ final class JnrFilesystem implements Filesystem {
     }
   }
 
-  PathTable nodes() {
-    return nodes;
-  }
-
-  Directories directories() {
-    return dirs;
-  }
-
   @Override
   public long declinedInitFlags() {
     // libfuse 2's defaults: open() never sees O_TRUNC, and the kernel clears set-id bits itself.
@@ -152,16 +144,11 @@ final class JnrFilesystem implements Filesystem {
           }
         }
       }
-      if (res == -Errno.ENOSYS.value() && has.has("mknod")) {
-        res = fs.mknod(path, mode, Integer.toUnsignedLong(rdev));
-        if (res == 0) {
-          res = lookupAfterCreate(parent, name, path, reply);
-          if (res == 0) {
-            return;
-          }
-        }
+      if (res == -Errno.ENOSYS.value()) {
+        makeName(parent, name, "mknod", p -> fs.mknod(p, mode, Integer.toUnsignedLong(rdev)), reply);
+      } else {
+        reply.error(errno(res));
       }
-      reply.error(errno(res));
     });
   }
 
@@ -187,11 +174,19 @@ final class JnrFilesystem implements Filesystem {
     });
   }
 
+  /** {@code op} on {@code path}: ENOENT when the node has no path, ENOSYS when the callback is missing. */
+  private int onPath(String path, String callback, java.util.function.ToIntFunction<String> op) {
+    if (path == null) {
+      return -Errno.ENOENT.value();
+    }
+    return has.has(callback) ? op.applyAsInt(path) : -Errno.ENOSYS.value();
+  }
+
   /** A callback that makes {@code name} under {@code parent}, then the lookup of it for the entry reply. */
   private void makeName(long parent, String name, String callback, java.util.function.ToIntFunction<String> make,
       ReplyEntry reply) {
     String path = nodes.childPath(parent, name);
-    int res = path == null ? -Errno.ENOENT.value() : has.has(callback) ? make.applyAsInt(path) : -Errno.ENOSYS.value();
+    int res = onPath(path, callback, make);
     if (res == 0) {
       res = lookupAfterCreate(parent, name, path, reply);
     }
@@ -224,8 +219,7 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
     run(req, 0, reply, "rmdir", () -> {
-      String path = nodes.childPath(parent, name);
-      int res = path == null ? -Errno.ENOENT.value() : has.has("rmdir") ? fs.rmdir(path) : -Errno.ENOSYS.value();
+      int res = onPath(nodes.childPath(parent, name), "rmdir", fs::rmdir);
       if (res == 0) {
         nodes.remove(parent, name);
       }
@@ -387,11 +381,10 @@ final class JnrFilesystem implements Filesystem {
 
   /** getattr, or fgetattr when the caller used an open file and the filesystem has it. */
   private int stat(String path, long fh) {
-    FileStat st = CallScratch.current().clearStat();
     if (fh != -1 && has.has("fgetattr")) {
-      return fs.fgetattr(path, st, CallScratch.current().fileInfo(0, fh, 0));
+      return fs.fgetattr(path, CallScratch.current().clearStat(), CallScratch.current().fileInfo(0, fh, 0));
     }
-    return has.has("getattr") ? fs.getattr(path, st) : -Errno.ENOSYS.value();
+    return getattrOf(path);
   }
 
   @Override
@@ -573,10 +566,8 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
     run(req, 0, reply, "fsync", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value()
-          : has.has("fsync") ? fs.fsync(path, datasync ? 1 : 0, CallScratch.current().fileInfo(0, fh, 0))
-          : -Errno.ENOSYS.value();
+      int res = onPath(nodes.path(node), "fsync",
+          path -> fs.fsync(path, datasync ? 1 : 0, CallScratch.current().fileInfo(0, fh, 0)));
       answer(reply, res);
     });
   }
@@ -584,10 +575,8 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
     run(req, 0, reply, "fallocate", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value()
-          : has.has("fallocate") ? fs.fallocate(path, mode, offset, length, CallScratch.current().fileInfo(0, fh, 0))
-          : -Errno.ENOSYS.value();
+      int res = onPath(nodes.path(node), "fallocate",
+          path -> fs.fallocate(path, mode, offset, length, CallScratch.current().fileInfo(0, fh, 0)));
       answer(reply, res);
     });
   }
@@ -675,9 +664,8 @@ final class JnrFilesystem implements Filesystem {
     run(req, 0, reply, "fsyncdir", () -> {
       Directories.Handle h = dirs.get(fh);
       String path = nodes.path(node);
-      int res = path == null || h == null ? -Errno.ENOENT.value()
-          : has.has("fsyncdir") ? fs.fsyncdir(path, CallScratch.current().fileInfo(0, h.userFh, 0))
-          : -Errno.ENOSYS.value();
+      int res = h == null ? -Errno.ENOENT.value()
+          : onPath(path, "fsyncdir", p -> fs.fsyncdir(p, CallScratch.current().fileInfo(0, h.userFh, 0)));
       answer(reply, res);
     });
   }
@@ -711,8 +699,7 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void access(Request req, long node, int mask, ReplyEmpty reply) {
     run(req, 0, reply, "access", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value() : has.has("access") ? fs.access(path, mask) : -Errno.ENOSYS.value();
+      int res = onPath(nodes.path(node), "access", path -> fs.access(path, mask));
       answer(reply, res);
     });
   }
@@ -722,10 +709,8 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
     run(req, 0, reply, "setxattr", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value()
-          : has.has("setxattr") ? fs.setxattr(path, name, CallScratch.pointer(value), value.byteSize(), flags)
-          : -Errno.ENOSYS.value();
+      int res = onPath(nodes.path(node), "setxattr",
+          path -> fs.setxattr(path, name, CallScratch.pointer(value), value.byteSize(), flags));
       answer(reply, res);
     });
   }
@@ -772,9 +757,7 @@ final class JnrFilesystem implements Filesystem {
   @Override
   public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
     run(req, 0, reply, "removexattr", () -> {
-      String path = nodes.path(node);
-      int res = path == null ? -Errno.ENOENT.value()
-          : has.has("removexattr") ? fs.removexattr(path, name) : -Errno.ENOSYS.value();
+      int res = onPath(nodes.path(node), "removexattr", path -> fs.removexattr(path, name));
       answer(reply, res);
     });
   }

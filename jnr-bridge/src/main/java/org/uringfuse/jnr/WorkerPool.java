@@ -76,11 +76,6 @@ final class WorkerPool {
     return true;
   }
 
-  /** Threads alive now (for tests and stats). */
-  int size() {
-    return live.get();
-  }
-
   private void growIfAllowed() {
     int n;
     do {

@@ -589,24 +589,4 @@ public class JnrMemoryFs extends FuseStubFS {
       lock.writeLock().unlock();
     }
   }
-
-  /** How many names the tree holds (for tests). */
-  public int nameCount() {
-    lock.readLock().lock();
-    try {
-      return count(root);
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  private static int count(Dir d) {
-    int c = d.entries.size();
-    for (Node n : d.entries.values()) {
-      if (n instanceof Dir sub) {
-        c += count(sub);
-      }
-    }
-    return c;
-  }
 }
