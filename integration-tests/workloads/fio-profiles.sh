@@ -40,7 +40,7 @@ for p in "${profiles[@]}"; do
   read -r name args <<< "$p"
   # shellcheck disable=SC2086
   timeout $((SECS * 3 + 120)) fio --name="$name" --filename="$DIR/uringfuse-fio.dat" --size="$SIZE" \
-    --direct=1 --ioengine=io_uring $args --time_based --runtime="$SECS" --verify_fatal=1 \
+    --direct=1 --ioengine=io_uring $args --time_based --runtime="$SECS" --verify_fatal=1 --verify_state_save=0 \
     --output-format=json > "$OUT/$name.json"
   [ -n "$JSON" ] && cp "$OUT/$name.json" "$JSON/"
   python3 - "$OUT/$name.json" "$name" <<'PY'
