@@ -20,6 +20,7 @@ import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
 import org.uringfuse.fuse.api.Replies.ReplyData;
@@ -249,7 +250,7 @@ public final class MemoryFs implements Filesystem {
     reply.ok(n.target.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Node create(Request req, long parent, String name, int mode, ReplyEntryLike reply) {
+  private Node create(Request req, long parent, String name, int mode, Reply reply) {
     Node d = dir(parent);
     if (d == null) {
       reply.error(Errno.ENOTDIR);
@@ -273,14 +274,9 @@ public final class MemoryFs implements Filesystem {
     return n;
   }
 
-  /** What {@link #create(Request, long, String, int, ReplyEntryLike)} needs of a reply. */
-  private interface ReplyEntryLike {
-    void error(Errno e);
-  }
-
   @Override
   public synchronized void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    Node n = create(req, parent, name, S_IFLNK | 0777, reply::error);
+    Node n = create(req, parent, name, S_IFLNK | 0777, reply);
     if (n != null) {
       n.target = target;
       n.size = target.getBytes(StandardCharsets.UTF_8).length;
@@ -291,7 +287,7 @@ public final class MemoryFs implements Filesystem {
   @Override
   public synchronized void mknod(Request req, long parent, String name, int mode, int rdev, int umask,
       ReplyEntry reply) {
-    Node n = create(req, parent, name, mode & ~umask, reply::error);
+    Node n = create(req, parent, name, mode & ~umask, reply);
     if (n != null) {
       n.rdev = rdev;
       reply.ok(entry(n));
@@ -300,7 +296,7 @@ public final class MemoryFs implements Filesystem {
 
   @Override
   public synchronized void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    Node n = create(req, parent, name, S_IFDIR | (mode & ~umask & 07777), reply::error);
+    Node n = create(req, parent, name, S_IFDIR | (mode & ~umask & 07777), reply);
     if (n != null) {
       reply.ok(entry(n));
     }
@@ -309,7 +305,7 @@ public final class MemoryFs implements Filesystem {
   @Override
   public synchronized void create(Request req, long parent, String name, int mode, int umask, int flags,
       ReplyCreate reply) {
-    Node n = create(req, parent, name, S_IFREG | (mode & ~umask & 07777), reply::error);
+    Node n = create(req, parent, name, S_IFREG | (mode & ~umask & 07777), reply);
     if (n != null) {
       reply.ok(entry(n), 0, 0);
     }

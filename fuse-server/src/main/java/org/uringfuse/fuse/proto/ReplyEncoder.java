@@ -109,14 +109,8 @@ public final class ReplyEncoder {
       return -1;
     }
     entryOut(s, off, e);
-    long d = off + EntryOut.BYTES;
-    s.set(JAVA_LONG, d + Dirent.INO, e.attr().ino());
-    s.set(JAVA_LONG, d + Dirent.OFF, nextOffset);
-    s.set(JAVA_INT, d + Dirent.NAMELEN, name.length);
-    s.set(JAVA_INT, d + Dirent.TYPE, org.uringfuse.fuse.api.Attr.direntType(e.attr().mode()));
-    MemorySegment.copy(name, 0, s, JAVA_BYTE, d + Dirent.NAME_OFFSET, name.length);
-    s.asSlice(d + Dirent.NAME_OFFSET + name.length, size - Dirent.PLUS_NAME_OFFSET - name.length).fill((byte) 0);
-    return size;
+    return EntryOut.BYTES + dirent(s, off + EntryOut.BYTES, limit, e.attr().ino(), name,
+        org.uringfuse.fuse.api.Attr.direntType(e.attr().mode()), nextOffset);
   }
 
   public static int statxOut(MemorySegment s, org.uringfuse.fuse.api.Attr a, long btimeSec, int btimeNsec,

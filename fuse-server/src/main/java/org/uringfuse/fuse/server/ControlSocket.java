@@ -37,7 +37,6 @@ public final class ControlSocket implements AutoCloseable {
   private final EventLoop loop;
   private final Path path;
   private final Supplier<String> report;
-  private final Arena arena = Arena.ofAuto();
   private int listenFd = -1;
   private long acceptOp;
 
@@ -65,8 +64,11 @@ public final class ControlSocket implements AutoCloseable {
     if (fd < 0) {
       throw new IOException("control socket: " + Errno.describe(fd));
     }
-    MemorySegment addr = SockaddrUn.of(cs.arena, path.toString());
-    int r = LibC.bind(fd, addr, (int) addr.byteSize());
+    int r;
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment addr = SockaddrUn.of(a, path.toString());
+      r = LibC.bind(fd, addr, (int) addr.byteSize());
+    }
     if (r == 0) {
       r = LibC.listen(fd, 16);
     }
@@ -97,17 +99,19 @@ public final class ControlSocket implements AutoCloseable {
     });
   }
 
+  /** One connection, on the loop thread; its buffers live until its socket is closed. */
   private void serve(int conn) {
-    MemorySegment in = arena.allocate(256);
+    Arena buffers = Arena.ofConfined();
+    MemorySegment in = buffers.allocate(256);
     loop.addSqe(Recv.of(conn, in, 0), (res, flags) -> {
       String command = res > 0 ? new String(in.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE),
           StandardCharsets.UTF_8).trim() : "";
       String answer = command.equals("stats") ? report.get() : "error: unknown command '" + command + "'\n";
       byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      MemorySegment out = arena.allocate(Math.max(1, bytes.length));
+      MemorySegment out = buffers.allocate(Math.max(1, bytes.length));
       MemorySegment.copy(bytes, 0, out, ValueLayout.JAVA_BYTE, 0, bytes.length);
       loop.addSqe(Send.of(conn, out.asSlice(0, bytes.length), 0),
-          (sent, f) -> loop.addSqe(Close.of(conn), (closed, g) -> { }));
+          (sent, f) -> loop.addSqe(Close.of(conn), (closed, g) -> buffers.close()));
     });
   }
 

@@ -32,14 +32,12 @@ public final class FuseMount {
   private final Path mountpoint;
   private final int deviceFd;
   private final int connectionId;
-  private final boolean fileRoot;
   private boolean mounted;
 
-  private FuseMount(Path mountpoint, int deviceFd, int connectionId, boolean fileRoot) {
+  private FuseMount(Path mountpoint, int deviceFd, int connectionId) {
     this.mountpoint = mountpoint;
     this.deviceFd = deviceFd;
     this.connectionId = connectionId;
-    this.fileRoot = fileRoot;
     this.mounted = true;
   }
 
@@ -61,7 +59,7 @@ public final class FuseMount {
     if (isMountPoint(mp)) {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
     }
-    int fd = FuseSyscalls.open("/dev/fuse", DEVICE_FLAGS);
+    int fd = openDevice();
     if (fd < 0) {
       throw new IOException(fd == -Errno.ENOENT
           ? "/dev/fuse is missing: load the fuse module (modprobe fuse) or pass --device /dev/fuse to the container"
@@ -82,7 +80,7 @@ public final class FuseMount {
       });
     }
     int conn = mountInfo(mp).map(FuseMount::minorOf).orElse(-1);
-    return new FuseMount(mp, fd, conn, fileRoot);
+    return new FuseMount(mp, fd, conn);
   }
 
   static String mountData(int fd, boolean fileRoot, MountOptions o) {
@@ -106,9 +104,15 @@ public final class FuseMount {
     return sb.toString();
   }
 
+  private static int openDevice() {
+    try (Arena a = Arena.ofConfined()) {
+      return LibC.openat(LibC.AT_FDCWD, a.allocateFrom("/dev/fuse"), DEVICE_FLAGS, 0);
+    }
+  }
+
   /** Opens another {@code /dev/fuse} fd attached to this connection ({@code FUSE_DEV_IOC_CLONE}). */
   public int cloneDevice() throws IOException {
-    int fd = FuseSyscalls.open("/dev/fuse", DEVICE_FLAGS);
+    int fd = openDevice();
     if (fd < 0) {
       throw new IOException("cannot open /dev/fuse for a clone: " + Errno.describe(fd));
     }
@@ -130,15 +134,6 @@ public final class FuseMount {
 
   public Path mountpoint() {
     return mountpoint;
-  }
-
-  /** The fusectl connection number ({@code /sys/fs/fuse/connections/N}), -1 if unknown. */
-  public int connectionId() {
-    return connectionId;
-  }
-
-  public boolean fileRoot() {
-    return fileRoot;
   }
 
   /** True while the mountpoint is still mounted by this connection (read from mountinfo). */

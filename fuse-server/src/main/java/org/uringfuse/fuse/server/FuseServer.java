@@ -83,14 +83,15 @@ public final class FuseServer implements AutoCloseable {
     // with bench/transport-bench.sh; QEMU's 32 us default lost half the depth-1 IOPS here).
     LoopOptions loopOptions = LoopOptions.defaults()
         .withPollMaxNanos(Long.getLong("uringfuse.pollMaxNs", DEFAULT_POLL_MAX_NANOS));
+    int cpus = possibleCpus();
     if (options.transport() != TransportKind.CLASSIC) {
-      int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * possibleCpus() * 2) * 2);
+      int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * cpus * 2) * 2);
       loopOptions = loopOptions.withRing(RingOptions.defaults().sqe128().withCqEntries(Math.min(cq, 65536)));
     }
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
     }
-    if (PIN_LOOPS && options.transport() != TransportKind.CLASSIC && loops.size() == possibleCpus()) {
+    if (PIN_LOOPS && options.transport() != TransportKind.CLASSIC && loops.size() == cpus) {
       // Queue q is served by loop q: keeping loop q on CPU q makes a request's hand-off to the
       // server, and the reply's wake-up of the client, same-CPU events (libfuse pins its queue threads).
       for (int i = 0; i < loops.size(); i++) {
@@ -150,14 +151,6 @@ public final class FuseServer implements AutoCloseable {
     return List.copyOf(loops);
   }
 
-  Session session() {
-    return session;
-  }
-
-  FuseMount mount() {
-    return mount;
-  }
-
   /** The io_uring transport's queues, when FUSE-over-io_uring is in use. */
   public java.util.Optional<UringQueues> uringQueues() {
     return session.connection() != null && session.connection().overIoUring()
@@ -179,11 +172,6 @@ public final class FuseServer implements AutoCloseable {
 
   public Path mountpoint() {
     return mount.mountpoint();
-  }
-
-  /** The fusectl connection number. */
-  public int connectionId() {
-    return mount.connectionId();
   }
 
   /** Requests the filesystem has not answered (0 after a clean unmount). */

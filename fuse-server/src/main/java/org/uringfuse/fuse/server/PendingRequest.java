@@ -47,7 +47,6 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   final RequestSlot slot;
   final long unique;
   final int opcode;
-  final long nodeId;
   final int uid;
   final int gid;
   final int pid;
@@ -66,7 +65,6 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
     this.slot = slot;
     this.unique = v.unique;
     this.opcode = v.opcode;
-    this.nodeId = v.nodeId;
     this.uid = v.uid;
     this.gid = v.gid;
     this.pid = v.pid;
@@ -111,10 +109,6 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
     return loop;
   }
 
-  boolean isAnswered() {
-    return answered != 0;
-  }
-
   // ------------------------------------------------------------------ plumbing
 
   private MemorySegment claim() {
@@ -153,14 +147,8 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
 
   @Override
   public void ok() {
-    if (opcode == org.uringfuse.fuse.abi.FuseKernel.FUSE_READDIR
-        || opcode == org.uringfuse.fuse.abi.FuseKernel.FUSE_READDIRPLUS) {
-      claim();
-      send(0, dirUsed);
-      return;
-    }
     claim();
-    send(0, 0);
+    send(0, dirUsed);   // the listing's length for READDIR(PLUS); 0 for every other request
   }
 
   @Override

@@ -4,9 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.uringfuse.ring.sys.Native.errnoFunction;
-import static org.uringfuse.ring.sys.Native.errnoState;
 import static org.uringfuse.ring.sys.Native.rethrow;
-import static org.uringfuse.ring.sys.Native.result;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,11 +13,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.uringfuse.ring.sys.Native;
 
-/** mount(2), umount2(2), ioctl(2), open(2) and credentials. Thread-safe. */
+/** mount(2), umount2(2), ioctl(2) and credentials. Thread-safe. */
 public final class FuseSyscalls {
   private FuseSyscalls() {}
 
-  public static final int O_RDONLY = 0;
   public static final int O_RDWR = 02;
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 02000000;
@@ -27,8 +24,6 @@ public final class FuseSyscalls {
   public static final long MS_RDONLY = 1;
   public static final long MS_NOSUID = 2;
   public static final long MS_NODEV = 4;
-  public static final long MS_NOATIME = 1024;
-  public static final int MNT_FORCE = 1;
   public static final int MNT_DETACH = 2;
 
   private static final MethodHandle MOUNT = errnoFunction("mount",
@@ -37,43 +32,30 @@ public final class FuseSyscalls {
       FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle IOCTL_PTR = errnoFunction("ioctl",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle OPEN = errnoFunction("open",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
   private static final MethodHandle GETUID = org.uringfuse.ring.sys.Native.plainFunction("getuid",
       FunctionDescriptor.of(JAVA_INT));
   private static final MethodHandle GETGID = org.uringfuse.ring.sys.Native.plainFunction("getgid",
       FunctionDescriptor.of(JAVA_INT));
 
   public static int mount(String source, String target, String type, long flags, String data) {
-    MemorySegment st = errnoState();
     try (Arena a = Arena.ofConfined()) {
-      return result((int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
-          a.allocateFrom(type), flags, a.allocateFrom(data)), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment s = a.allocateFrom(source);
+      MemorySegment t = a.allocateFrom(target);
+      MemorySegment ty = a.allocateFrom(type);
+      MemorySegment d = a.allocateFrom(data);
+      return Native.callInt(st -> (int) MOUNT.invokeExact(st, s, t, ty, flags, d));
     }
   }
 
   public static int umount2(String target, int flags) {
-    MemorySegment st = errnoState();
     try (Arena a = Arena.ofConfined()) {
-      return result((int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment t = a.allocateFrom(target);
+      return Native.callInt(st -> (int) UMOUNT2.invokeExact(st, t, flags));
     }
   }
 
   public static int ioctl(int fd, long request, MemorySegment arg) {
     return Native.callInt(st -> (int) IOCTL_PTR.invokeExact(st, fd, request, arg));
-  }
-
-  public static int open(String path, int flags) {
-    MemorySegment st = errnoState();
-    try (Arena a = Arena.ofConfined()) {
-      return result((int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
   }
 
   public static int getuid() {

@@ -30,7 +30,6 @@ import org.uringfuse.ring.abi.Iovec;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.LoopOptions;
-import org.uringfuse.ring.op.AsyncCancel;
 import org.uringfuse.ring.op.UringCmd;
 
 /**
@@ -157,7 +156,7 @@ public final class UringQueues implements UringStarter, AutoCloseable {
         if (e.pendingOp == 0) {
           f.complete(-Errno.EALREADY);
         } else {
-          e.loop.addSqe(AsyncCancel.byUserData(e.pendingOp), (res, flags) -> f.complete(res));
+          e.loop.cancel(e.pendingOp, f::complete);
         }
       });
     }
