@@ -24,7 +24,7 @@ final class LogReopen {
 
   static void reopen(Path logFile) {
     try (Arena a = Arena.ofConfined()) {
-      int fd = PosixCalls.openat(PosixCalls.AT_FDCWD, a.allocateFrom(logFile.toString()),
+      int fd = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(logFile.toString()),
           PosixCalls.O_WRONLY | PosixCalls.O_CREAT | PosixCalls.O_APPEND | PosixCalls.O_CLOEXEC, 0640);
       if (fd < 0) {
         LOG.log(Level.WARNING, "SIGHUP: cannot reopen {0}: {1}", logFile, org.uringfuse.ring.Errno.describe(fd));

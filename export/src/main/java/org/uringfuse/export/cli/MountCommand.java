@@ -200,7 +200,7 @@ final class MountCommand implements Callable<Integer> {
     }
     try {
       return Files.exists(source) && !Files.isDirectory(source)
-          && (((Integer) Files.getAttribute(source, "unix:mode")) & 0170000) == 0060000;
+          && (((Integer) Files.getAttribute(source, "unix:mode")) & org.uringfuse.fuse.api.Attr.S_IFMT) == org.uringfuse.fuse.api.Attr.S_IFBLK;
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }

@@ -38,12 +38,12 @@ final class MountOptionsParser {
         case "ro", "rw" -> {
           boolean ro = key.equals("ro");
           mount = mount.withReadOnly(ro);
-          passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(), passthrough.attrTimeoutNanos(), ro);
-          image = new ImageOptions(ro, image.growable(), image.directIo(), image.mode(), image.uid(), image.gid());
+          passthrough = passthrough.withReadOnly(ro);
+          image = image.withReadOnly(ro);
         }
         case "growable" -> {
           imageOnly.add(key);
-          image = new ImageOptions(image.readOnly(), true, image.directIo(), image.mode(), image.uid(), image.gid());
+          image = image.withGrowable(true);
         }
         case "cache" -> {
           imageOnly.add(key);
@@ -51,7 +51,7 @@ final class MountOptionsParser {
           if (!v.equals("none") && !v.equals("writeback")) {
             throw new IllegalArgumentException("mount option cache must be none or writeback, got '" + v + "'");
           }
-          image = new ImageOptions(image.readOnly(), image.growable(), v.equals("none"), image.mode(), image.uid(), image.gid());
+          image = image.withDirectIo(v.equals("none"));
         }
         case "mode" -> {
           imageOnly.add(key);
@@ -61,14 +61,12 @@ final class MountOptionsParser {
           } catch (NumberFormatException e) {
             throw new IllegalArgumentException("mount option mode needs octal permissions, got '" + value + "'");
           }
-          image = new ImageOptions(image.readOnly(), image.growable(), image.directIo(), m & 07777, image.uid(), image.gid());
+          image = image.withMode(m & 07777);
         }
         case "uid", "gid" -> {
           imageOnly.add(key);
           int id = nonNegative(key, value);
-          image = key.equals("uid")
-              ? new ImageOptions(image.readOnly(), image.growable(), image.directIo(), image.mode(), id, image.gid())
-              : new ImageOptions(image.readOnly(), image.growable(), image.directIo(), image.mode(), image.uid(), id);
+          image = key.equals("uid") ? image.withUid(id) : image.withGid(id);
         }
         case "allow_other" -> mount = mount.withAllowOther(true);
         case "default_permissions" -> {
@@ -85,16 +83,15 @@ final class MountOptionsParser {
         case "max_read" -> mount = mount.withMaxRead(positive(key, value));
         case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
         case "blksize" -> mount = mount.withBlksize(positive(key, value));
-        case "entry_timeout" -> directoryOnly.add(key);
-        case "attr_timeout" -> directoryOnly.add(key);
+        case "entry_timeout" -> {
+          directoryOnly.add(key);
+          passthrough = passthrough.withEntryTimeoutNanos(seconds(key, value));
+        }
+        case "attr_timeout" -> {
+          directoryOnly.add(key);
+          passthrough = passthrough.withAttrTimeoutNanos(seconds(key, value));
+        }
         default -> throw new IllegalArgumentException("unknown mount option '" + opt + "'");
-      }
-      switch (key) {
-        case "entry_timeout" -> passthrough = new PassthroughOptions(seconds(key, value),
-            passthrough.attrTimeoutNanos(), passthrough.readOnly());
-        case "attr_timeout" -> passthrough = new PassthroughOptions(passthrough.entryTimeoutNanos(),
-            seconds(key, value), passthrough.readOnly());
-        default -> { }
       }
     }
   }

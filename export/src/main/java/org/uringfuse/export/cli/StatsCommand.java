@@ -39,13 +39,7 @@ final class StatsCommand implements Callable<Integer> {
     try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       ch.write(ByteBuffer.wrap("stats\n".getBytes(StandardCharsets.UTF_8)));
       ch.shutdownOutput();
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-      StringBuilder text = new StringBuilder();
-      while (ch.read(buf) > 0 || buf.position() > 0) {
-        buf.flip();
-        text.append(StandardCharsets.UTF_8.decode(buf));
-        buf.clear();
-      }
+      String text = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
       PrintWriter out = spec.commandLine().getOut();
       out.print(text);
       out.flush();

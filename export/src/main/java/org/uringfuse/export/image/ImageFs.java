@@ -86,13 +86,13 @@ public final class ImageFs implements Filesystem {
       MemorySegment path = a.allocateFrom(image.toString());
       int direct = options.directIo() ? O_DIRECT : 0;
       boolean ro = options.readOnly();
-      int fd = PosixCalls.openat(AT_FDCWD, path, (ro ? O_RDONLY : O_RDWR) | direct | O_CLOEXEC, 0);
+      int fd = LibC.openat(AT_FDCWD, path, (ro ? O_RDONLY : O_RDWR) | direct | O_CLOEXEC, 0);
       if (fd < 0 && !ro && (fd == -org.uringfuse.ring.Errno.EACCES || fd == -org.uringfuse.ring.Errno.EROFS
           || fd == -org.uringfuse.ring.Errno.EPERM)) {
         LOG.log(Level.WARNING, "image {0} is not writable ({1}): exporting it read-only", image,
             org.uringfuse.ring.Errno.name(fd));
         ro = true;
-        fd = PosixCalls.openat(AT_FDCWD, path, O_RDONLY | direct | O_CLOEXEC, 0);
+        fd = LibC.openat(AT_FDCWD, path, O_RDONLY | direct | O_CLOEXEC, 0);
       }
       if (fd < 0) {
         throw new IOException("cannot open image " + image + ": " + org.uringfuse.ring.Errno.describe(fd));
@@ -102,25 +102,17 @@ public final class ImageFs implements Filesystem {
         throw new IOException("image " + image + " is in use: another export (or program) holds its lock");
       }
       MemorySegment st = a.allocate(Statx.BYTES, 8);
-      LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
       int type = Statx.mode(st) & Attr.S_IFMT;
       if (type != Attr.S_IFREG && type != Attr.S_IFBLK) {
         LibC.close(fd);
         throw new IOException("image " + image + " is neither a regular file nor a block device");
       }
-      long bytes = type == Attr.S_IFBLK ? PosixCalls.lseek(fd, 0, 2) : Statx.size(st);
+      long bytes = type == Attr.S_IFBLK ? PosixCalls.lseek(fd, 0, SEEK_END) : Statx.size(st);
       int mode = options.mode() >= 0 ? options.mode() : Statx.mode(st) & 07777;
       return new ImageFs(image, fd, type == Attr.S_IFBLK, options, ro, bytes, mode,
           options.uid() >= 0 ? options.uid() : Statx.uid(st), options.gid() >= 0 ? options.gid() : Statx.gid(st));
     }
-  }
-
-  public boolean isReadOnly() {
-    return readOnly;
-  }
-
-  public long size() {
-    return size.get();
   }
 
   /** Flushes the image and closes it (SIGTERM and unmount come here). */
@@ -135,7 +127,7 @@ public final class ImageFs implements Filesystem {
   private Attr attr() {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = a.allocate(Statx.BYTES, 8);
-      LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
       Attr img = Statx.toAttr(st);
       long bytes = size.get();
       long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
@@ -194,7 +186,7 @@ public final class ImageFs implements Filesystem {
       if (c.hasUid() || c.hasGid()) {
         uid = c.hasUid() ? c.uid() : uid;
         gid = c.hasGid() ? c.gid() : gid;
-        PosixCalls.fchownat(fd, a.allocateFrom(""), uid, gid, AT_EMPTY_PATH);
+        PosixCalls.fchownat(fd, EMPTY_PATH, uid, gid, AT_EMPTY_PATH);
       }
       if (c.hasAtime() || c.hasMtime()) {
         MemorySegment times = a.allocate(32, 8);

@@ -15,4 +15,28 @@ public record ImageOptions(boolean readOnly, boolean growable, boolean directIo,
   public static ImageOptions defaults() {
     return new ImageOptions(false, false, false, -1, -1, -1);
   }
+
+  public ImageOptions withReadOnly(boolean v) {
+    return new ImageOptions(v, growable, directIo, mode, uid, gid);
+  }
+
+  public ImageOptions withGrowable(boolean v) {
+    return new ImageOptions(readOnly, v, directIo, mode, uid, gid);
+  }
+
+  public ImageOptions withDirectIo(boolean v) {
+    return new ImageOptions(readOnly, growable, v, mode, uid, gid);
+  }
+
+  public ImageOptions withMode(int v) {
+    return new ImageOptions(readOnly, growable, directIo, v, uid, gid);
+  }
+
+  public ImageOptions withUid(int v) {
+    return new ImageOptions(readOnly, growable, directIo, mode, v, gid);
+  }
+
+  public ImageOptions withGid(int v) {
+    return new ImageOptions(readOnly, growable, directIo, mode, uid, v);
+  }
 }

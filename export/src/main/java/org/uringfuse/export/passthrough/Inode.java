@@ -30,10 +30,6 @@ final class Inode {
     return "/proc/self/fd/" + fd;
   }
 
-  boolean isDirectory() {
-    return type == org.uringfuse.fuse.api.Attr.S_IFDIR;
-  }
-
   boolean isSymlink() {
     return type == org.uringfuse.fuse.api.Attr.S_IFLNK;
   }

@@ -57,11 +57,6 @@ final class InodeTable {
     return n;
   }
 
-  /** One more reference to an inode we already hold (READDIRPLUS of a known entry). */
-  synchronized void ref(Inode n) {
-    n.lookupCount++;
-  }
-
   /** FORGET: drops {@code count} references; closes the fd at zero. Underflow is a bug and throws. */
   void forget(long nodeId, long count) {
     Inode dead = null;

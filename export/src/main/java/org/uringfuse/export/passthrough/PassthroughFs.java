@@ -76,12 +76,12 @@ public final class PassthroughFs implements Filesystem {
   /** Opens the export root; the directory must exist. */
   public static PassthroughFs open(Path source, PassthroughOptions options) throws IOException {
     try (Arena a = Arena.ofConfined()) {
-      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(source.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      int fd = LibC.openat(AT_FDCWD, a.allocateFrom(source.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
       if (fd < 0) {
         throw new IOException("cannot open source " + source + ": " + org.uringfuse.ring.Errno.describe(fd));
       }
       MemorySegment st = a.allocate(Statx.BYTES, 8);
-      int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, st);
+      int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
       if (r < 0) {
         LibC.close(fd);
         throw new IOException("cannot stat source " + source + ": " + org.uringfuse.ring.Errno.describe(r));
@@ -148,12 +148,12 @@ public final class PassthroughFs implements Filesystem {
 
   /** Opens {@code name} under {@code parent} as O_PATH (never following it) and takes a lookup reference. */
   private Object lookupEntry(Arena a, Inode parent, String name) {
-    int fd = PosixCalls.openat(parent.fd, a.allocateFrom(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+    int fd = LibC.openat(parent.fd, a.allocateFrom(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) {
       return errno(fd);
     }
     MemorySegment st = a.allocate(Statx.BYTES, 8);
-    int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, Statx.STATX_BASIC_STATS, st);
+    int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
     if (r < 0) {
       LibC.close(fd);
       return errno(r);
@@ -173,8 +173,7 @@ public final class PassthroughFs implements Filesystem {
 
   private MemorySegment statx(Arena a, int fd, Reply reply) {
     MemorySegment st = a.allocate(Statx.BYTES, 8);
-    int r = LibC.statx(fd, a.allocateFrom(""), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
-        Statx.STATX_BASIC_STATS | Statx.STATX_BTIME, st);
+    int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME, st);
     if (r < 0) {
       reply.error(errno(r));
       return null;
@@ -189,7 +188,7 @@ public final class PassthroughFs implements Filesystem {
     }
     int gid = req.gid();
     MemorySegment pst = a.allocate(Statx.BYTES, 8);
-    if (LibC.statx(parent.fd, a.allocateFrom(""), AT_EMPTY_PATH, Statx.STATX_BASIC_STATS, pst) == 0
+    if (Statx.ofFd(parent.fd, Statx.STATX_BASIC_STATS, pst) == 0
         && (Statx.mode(pst) & 02000) != 0) {
       gid = Statx.gid(pst);
     }
@@ -260,13 +259,12 @@ public final class PassthroughFs implements Filesystem {
     Handle h = c.fileHandle().isPresent() ? handles.get(c.fileHandle().getAsLong()) : null;
     try (Arena a = Arena.ofConfined()) {
       MemorySegment proc = a.allocateFrom(n.procPath());
-      MemorySegment empty = a.allocateFrom("");
       int r = 0;
       if (c.hasMode()) {
         r = n.isSymlink() ? -org.uringfuse.ring.Errno.EOPNOTSUPP : PosixCalls.fchmodat(AT_FDCWD, proc, c.mode() & 07777, 0);
       }
       if (r == 0 && (c.hasUid() || c.hasGid())) {
-        r = PosixCalls.fchownat(n.fd, empty, c.hasUid() ? c.uid() : -1, c.hasGid() ? c.gid() : -1,
+        r = PosixCalls.fchownat(n.fd, EMPTY_PATH, c.hasUid() ? c.uid() : -1, c.hasGid() ? c.gid() : -1,
             AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
       }
       if (r == 0 && c.hasSize()) {
@@ -277,7 +275,7 @@ public final class PassthroughFs implements Filesystem {
         setTime(times, 0, c.hasAtime(), c.atimeNow(), c.atimeSec(), c.atimeNsec());
         setTime(times, 16, c.hasMtime(), c.mtimeNow(), c.mtimeSec(), c.mtimeNsec());
         r = h != null ? PosixCalls.futimens(h.fd(), times)
-            : n.isSymlink() ? PosixCalls.utimensat(n.fd, empty, times, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
+            : n.isSymlink() ? PosixCalls.utimensat(n.fd, EMPTY_PATH, times, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
             : PosixCalls.utimensat(AT_FDCWD, proc, times, 0);
       }
       if (r < 0) {
@@ -304,7 +302,7 @@ public final class PassthroughFs implements Filesystem {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(4096);
-      long len = PosixCalls.readlinkat(n.fd, a.allocateFrom(""), buf);
+      long len = PosixCalls.readlinkat(n.fd, EMPTY_PATH, buf);
       if (len < 0) {
         reply.error(errno(len));
       } else {
@@ -336,7 +334,7 @@ public final class PassthroughFs implements Filesystem {
     }
     // AT_EMPTY_PATH links the O_PATH fd itself (root has CAP_DAC_READ_SEARCH); nothing is followed.
     create(req, newParent, newName, reply, (a, p) ->
-        LibC.linkat(n.fd, a.allocateFrom(""), p.fd, a.allocateFrom(newName), AT_EMPTY_PATH), false);
+        LibC.linkat(n.fd, EMPTY_PATH, p.fd, a.allocateFrom(newName), AT_EMPTY_PATH), false);
   }
 
   /** A syscall that creates {@code name} under a parent. */
@@ -429,7 +427,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(n.procPath()), openFlags(flags), 0);
+      int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), openFlags(flags), 0);
       if (fd < 0) {
         reply.error(errno(fd));
         return;
@@ -456,7 +454,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int fd = PosixCalls.openat(p.fd, a.allocateFrom(name), openFlags(flags) | O_CREAT | O_NOFOLLOW, mode & 07777);
+      int fd = LibC.openat(p.fd, a.allocateFrom(name), openFlags(flags) | O_CREAT | O_NOFOLLOW, mode & 07777);
       if (fd < 0) {
         reply.error(errno(fd));
         return;
@@ -655,11 +653,8 @@ public final class PassthroughFs implements Filesystem {
     if (n == null || readOnly(reply)) {
       return;
     }
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment v = a.allocate(Math.max(1, value.byteSize()));
-      MemorySegment.copy(value, 0, v, 0, value.byteSize());
-      okOrError(reply, PosixCalls.setxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name),
-          v.asSlice(0, value.byteSize()), flags));
+    try (Arena a = Arena.ofConfined()) {   // value is a view of the (native) request buffer: no copy
+      okOrError(reply, PosixCalls.setxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name), value, flags));
     }
   }
 
@@ -719,7 +714,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int fd = PosixCalls.openat(AT_FDCWD, a.allocateFrom(n.procPath()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
       if (fd < 0) {
         reply.error(errno(fd));
         return;
@@ -750,23 +745,21 @@ public final class PassthroughFs implements Filesystem {
   /** One {@code linux_dirent64} record. */
   private record Dirent(long ino, long nextOffset, int type, String name) {}
 
-  /** Visits the directory's entries from {@code offset} (a cookie from getdents64) until {@code sink} says stop. */
-  private void walk(Handle h, long offset, Reply reply, java.util.function.Predicate<Dirent> sink) {
+  /**
+   * Visits the directory's entries from {@code offset} (a cookie from getdents64) until {@code sink}
+   * says stop or the directory ends. Returns the errno that stopped it, or null.
+   */
+  private Errno walk(Handle h, long offset, java.util.function.Predicate<Dirent> sink) {
     long pos = PosixCalls.lseek(h.fd(), offset, SEEK_SET);
     if (pos < 0) {
-      reply.error(errno(pos));
-      return;
+      return errno(pos);
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(32 * 1024, 8);
       while (true) {
         long n = PosixCalls.getdents64(h.fd(), buf);
-        if (n < 0) {
-          reply.error(errno(n));
-          return;
-        }
-        if (n == 0) {
-          return;
+        if (n <= 0) {
+          return n < 0 ? errno(n) : null;
         }
         for (long p = 0; p < n; ) {
           int reclen = buf.get(JAVA_SHORT, p + 16) & 0xffff;
@@ -778,7 +771,7 @@ public final class PassthroughFs implements Filesystem {
           String name = new String(buf.asSlice(nameStart, end - nameStart).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
           Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff, name);
           if (!sink.test(d)) {
-            return;
+            return null;
           }
           p += reclen;
         }
@@ -792,9 +785,10 @@ public final class PassthroughFs implements Filesystem {
     if (h == null) {
       return;
     }
-    boolean[] failed = {false};
-    walk(h, offset, new FailureSpy(reply, failed), d -> reply.add(d.ino(), d.name(), d.type(), d.nextOffset()));
-    if (!failed[0]) {
+    Errno failure = walk(h, offset, d -> reply.add(d.ino(), d.name(), d.type(), d.nextOffset()));
+    if (failure != null) {
+      reply.error(failure);
+    } else {
       reply.ok();
     }
   }
@@ -806,9 +800,9 @@ public final class PassthroughFs implements Filesystem {
     if (dir == null) {
       return;
     }
-    boolean[] failed = {false};
+    Errno failure;
     try (Arena a = Arena.ofConfined()) {
-      walk(h, offset, new FailureSpy(reply, failed), d -> {
+      failure = walk(h, offset, d -> {
         if (d.name().equals(".") || d.name().equals("..")) {
           // The kernel makes no inode of these; only the name and type travel.
           Attr attr = new Attr(d.ino(), 0, 0, 0, 0, 0, 0, 0, 0, d.type() << 12, 1, 0, 0, 0, 0);
@@ -825,17 +819,10 @@ public final class PassthroughFs implements Filesystem {
         return true;
       });
     }
-    if (!failed[0]) {
+    if (failure != null) {
+      reply.error(failure);
+    } else {
       reply.ok();
-    }
-  }
-
-  /** Lets {@link #walk} report an error through the reply and remembers that it did. */
-  private record FailureSpy(Reply reply, boolean[] failed) implements Reply {
-    @Override
-    public void error(Errno errno) {
-      failed[0] = true;
-      reply.error(errno);
     }
   }
 }

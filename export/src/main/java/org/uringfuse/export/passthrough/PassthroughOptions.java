@@ -12,4 +12,16 @@ public record PassthroughOptions(long entryTimeoutNanos, long attrTimeoutNanos, 
   public static PassthroughOptions defaults() {
     return new PassthroughOptions(0, 0, false);
   }
+
+  public PassthroughOptions withEntryTimeoutNanos(long v) {
+    return new PassthroughOptions(v, attrTimeoutNanos, readOnly);
+  }
+
+  public PassthroughOptions withAttrTimeoutNanos(long v) {
+    return new PassthroughOptions(entryTimeoutNanos, v, readOnly);
+  }
+
+  public PassthroughOptions withReadOnly(boolean v) {
+    return new PassthroughOptions(entryTimeoutNanos, attrTimeoutNanos, v);
+  }
 }

@@ -24,24 +24,25 @@ public final class PosixCalls {
   public static final int O_NOCTTY = 0400;
   public static final int O_TRUNC = 01000;
   public static final int O_APPEND = 02000;
-  public static final int O_NONBLOCK = 04000;
   public static final int O_DIRECT = 040000;
   public static final int O_DIRECTORY = 0200000;
   public static final int O_NOFOLLOW = 0400000;
-  public static final int O_NOATIME = 01000000;
   public static final int O_CLOEXEC = 02000000;
   public static final int O_PATH = 010000000;
 
-  public static final int AT_FDCWD = -100;
+  public static final int AT_FDCWD = org.uringfuse.ring.sys.LibC.AT_FDCWD;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
   public static final int AT_REMOVEDIR = 0x200;
-  public static final int AT_SYMLINK_FOLLOW = 0x400;
   public static final int AT_EMPTY_PATH = 0x1000;
+
+  /** The empty path of the {@code *at(fd, "", AT_EMPTY_PATH)} calls, allocated once. */
+  public static final MemorySegment EMPTY_PATH = java.lang.foreign.Arena.global().allocateFrom("");
 
   public static final long UTIME_NOW = (1L << 30) - 1;
   public static final long UTIME_OMIT = (1L << 30) - 2;
 
   public static final int SEEK_SET = 0;
+  public static final int SEEK_END = 2;
   public static final int SEEK_DATA = 3;
   public static final int SEEK_HOLE = 4;
 
@@ -50,10 +51,6 @@ public final class PosixCalls {
 
   private static final long SYS_getdents64 = 217;
 
-  private static final class OPENAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("openat",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-  }
   private static final class FCHOWNAT { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = errnoFunction("fchownat",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -123,10 +120,6 @@ public final class PosixCalls {
   }
   private static final class DUP2 { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = errnoFunction("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  }
-
-  public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    return Native.callInt(st -> (int) OPENAT.H.invokeExact(st, dirfd, path, flags, mode));
   }
 
   public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {

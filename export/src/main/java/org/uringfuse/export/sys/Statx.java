@@ -32,6 +32,12 @@ public final class Statx {
   static final int DEV_MAJOR = 136;
   static final int DEV_MINOR = 140;
 
+  /** statx(2) of what the open {@code fd} refers to ({@code AT_EMPTY_PATH}) into {@code st}: 0 or -errno. */
+  public static int ofFd(int fd, int mask, MemorySegment st) {
+    return org.uringfuse.ring.sys.LibC.statx(fd, PosixCalls.EMPTY_PATH,
+        PosixCalls.AT_EMPTY_PATH | PosixCalls.AT_SYMLINK_NOFOLLOW, mask, st);
+  }
+
   public static int mode(MemorySegment s) {
     return s.get(JAVA_SHORT, MODE) & 0xffff;
   }

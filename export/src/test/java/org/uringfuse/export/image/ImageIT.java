@@ -23,6 +23,7 @@ import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.testkit.MountFixture;
+import org.uringfuse.ring.sys.LibC;
 
 /** A disk image served as one regular file, on both transports, with real consumers of image files. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -100,8 +101,8 @@ class ImageIT {
       long blocksAfter = Long.parseLong(run("stat", "-c", "%b", img.toString()).trim());
       assertTrue(blocksAfter < blocksBefore - 2048, blocksBefore + " -> " + blocksAfter);
       assertEquals(before, Files.size(m.file()), "punching keeps the size");
-      int viaMount = PosixCalls.openat(PosixCalls.AT_FDCWD, a.allocateFrom(m.file().toString()), PosixCalls.O_RDONLY, 0);
-      int direct = PosixCalls.openat(PosixCalls.AT_FDCWD, a.allocateFrom(img.toString()), PosixCalls.O_RDONLY, 0);
+      int viaMount = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(m.file().toString()), PosixCalls.O_RDONLY, 0);
+      int direct = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(img.toString()), PosixCalls.O_RDONLY, 0);
       try {
         for (long off : new long[] {0, 1 << 20, (1 << 20) + 4096, 3 << 20}) {
           assertEquals(PosixCalls.lseek(direct, off, PosixCalls.SEEK_DATA), PosixCalls.lseek(viaMount, off, PosixCalls.SEEK_DATA),
