@@ -80,7 +80,7 @@ public class EventfdBenchmark {
           wakeupCount++;
           eventCount += buf.get(JAVA_LONG, 0);
         }
-        if (res != -125) {
+        if (res != -org.uringfuse.ring.Errno.ECANCELED) {
           loop.addSqe(read, h[0]);
         }
       };

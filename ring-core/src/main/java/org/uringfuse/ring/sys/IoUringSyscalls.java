@@ -35,15 +35,14 @@ public final class IoUringSyscalls {
 
   /** {@code io_uring_setup(entries, params)}: the ring fd or {@code -errno}. */
   public static int setup(int entries, MemorySegment params) {
-    MemorySegment st = errnoState();
-    try {
-      return (int) result((long) SETUP.invokeExact(st, (long) NR_io_uring_setup, (long) entries, params), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) Native.callLong(st -> (long) SETUP.invokeExact(st, (long) NR_io_uring_setup, (long) entries, params));
   }
 
-  /** {@code io_uring_enter(fd, toSubmit, minComplete, flags, arg, argSize)}: SQEs consumed or {@code -errno}. */
+  /**
+   * {@code io_uring_enter(fd, toSubmit, minComplete, flags, arg, argSize)}: SQEs consumed or
+   * {@code -errno}. Written out rather than through {@link Native#callLong}: it is the loop's one
+   * per-iteration syscall, kept free of a capturing lambda.
+   */
   public static int enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
     MemorySegment st = errnoState();
     try {
@@ -57,12 +56,7 @@ public final class IoUringSyscalls {
 
   /** {@code io_uring_register(fd, opcode, arg, nrArgs)}: result or {@code -errno}. */
   public static int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
-    MemorySegment st = errnoState();
-    try {
-      return (int) result((long) REGISTER.invokeExact(st, (long) NR_io_uring_register, (long) fd,
-          (long) opcode, arg, (long) nrArgs), st);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) Native.callLong(st -> (long) REGISTER.invokeExact(st, (long) NR_io_uring_register, (long) fd,
+        (long) opcode, arg, (long) nrArgs));
   }
 }
