@@ -5,13 +5,14 @@ import ru.serce.jnrfuse.struct.FileStat;
 
 /**
  * {@code struct stat} as a jnr-fuse filesystem filled it, to the attributes the kernel gets,
- * adjusted as libfuse 2's {@code set_stat} does: the node id as inode number unless {@code use_ino},
+ * adjusted as libfuse 2 does: the node id as inode number unless {@code use_ino},
  * and the {@code umask}/{@code uid}/{@code gid} overrides.
  */
 final class Attrs {
   private Attrs() {}
 
-  static Attr of(FileStat st, long nodeId, BridgeOptions o) {
+  /** @param hidden an unlinked file still open: shown with one link less, as libfuse does */
+  static Attr of(FileStat st, long nodeId, BridgeOptions o, boolean hidden) {
     int mode = st.st_mode.intValue();
     if (o.umask() != -1) {
       mode = (mode & Attr.S_IFMT) | (0777 & ~o.umask());
@@ -23,6 +24,6 @@ final class Attrs {
         st.st_atim.tv_sec.longValue(), (int) st.st_atim.tv_nsec.longValue(),
         st.st_mtim.tv_sec.longValue(), (int) st.st_mtim.tv_nsec.longValue(),
         st.st_ctim.tv_sec.longValue(), (int) st.st_ctim.tv_nsec.longValue(),
-        mode, st.st_nlink.intValue(), uid, gid, st.st_rdev.intValue(), st.st_blksize.intValue());
+        mode, hidden ? Math.max(0, st.st_nlink.intValue() - 1) : st.st_nlink.intValue(), uid, gid, st.st_rdev.intValue(), st.st_blksize.intValue());
   }
 }

@@ -175,14 +175,17 @@ public record BridgeOptions(MountOptions mount, int workers, int maxWorkers, lon
   }
 
   public BridgeOptions withMount(MountOptions m) {
-    return new BridgeOptions(m, workers, maxWorkers, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
-        readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
+    Builder b = new Builder(this);
+    b.m = m;
+    return b.build();
   }
 
   /** {@code n} workers, at most {@code n} (a fixed pool). */
   public BridgeOptions withWorkers(int n) {
-    return new BridgeOptions(mount, n, n, workerSpinNanos, entryTimeoutNanos, attrTimeoutNanos, negativeTimeoutNanos, useIno,
-        readdirIno, hardRemove, directIo, kernelCache, umask, uid, gid);
+    Builder b = new Builder(this);
+    b.workers = n;
+    b.maxWorkers = n;
+    return b.build();
   }
 
   private static String required(String key, String value) {
@@ -193,16 +196,16 @@ public record BridgeOptions(MountOptions mount, int workers, int maxWorkers, lon
   }
 
   private static int integer(String key, String value) {
-    try {
-      return Integer.parseInt(required(key, value));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("fuse: invalid value for `" + key + "': " + value);
-    }
+    return parse(key, value, 10);
   }
 
   private static int octal(String key, String value) {
+    return parse(key, value, 8);
+  }
+
+  private static int parse(String key, String value, int radix) {
     try {
-      return Integer.parseInt(required(key, value), 8);
+      return Integer.parseInt(required(key, value), radix);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("fuse: invalid value for `" + key + "': " + value);
     }

@@ -79,7 +79,7 @@ final class Directories {
     public int apply(Pointer buf, ByteBuffer name, Pointer stbuf, long off) {
       String n = cString(name);
       FileStat st = stbuf == null ? null : FileStat.of(stbuf);
-      int type = st == null ? 0 : (st.st_mode.intValue() >>> 12) & 017;
+      int type = st == null ? 0 : org.uringfuse.fuse.api.Attr.direntType(st.st_mode.intValue());
       long ino = inos.ino(n, st);
       if (off != 0) {
         handle.filled = false;

@@ -57,9 +57,6 @@ final class JnrFilesystem implements Filesystem {
   private static final int O_CREAT = 0100;
   private static final int O_EXCL = 0200;
   private static final int O_WRONLY = 01;
-  private static final int XATTR_SIZE_MAX = 65536;
-  private static final ThreadLocal<MemorySegment> XATTR_BUFFER =
-      ThreadLocal.withInitial(() -> java.lang.foreign.Arena.ofAuto().allocate(XATTR_SIZE_MAX, 16));
 
   private final FuseFS fs;
   private final BridgeOptions options;
@@ -350,12 +347,7 @@ final class JnrFilesystem implements Filesystem {
 
   /** The attributes just stat'ed; a hidden (unlinked, open) file shows one link less, as in libfuse. */
   private Attr attrOf(long node) {
-    Attr a = Attrs.of(CallScratch.current().stat, node, options);
-    if (a.nlink() > 0 && nodes.isHidden(node)) {
-      a = new Attr(a.ino(), a.size(), a.blocks(), a.atimeSec(), a.atimeNsec(), a.mtimeSec(), a.mtimeNsec(),
-          a.ctimeSec(), a.ctimeNsec(), a.mode(), a.nlink() - 1, a.uid(), a.gid(), a.rdev(), a.blksize());
-    }
-    return a;
+    return Attrs.of(CallScratch.current().stat, node, options, nodes.isHidden(node));
   }
 
   private int truncate(String path, long size, long fh) {
@@ -723,7 +715,7 @@ final class JnrFilesystem implements Filesystem {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
       }
-      MemorySegment buf = XATTR_BUFFER.get().asSlice(0, Math.min(size, XATTR_SIZE_MAX));
+      MemorySegment buf = CallScratch.current().xattrBuffer(size);
       answerXattr(reply, size, buf, fs.getxattr(path, name, size == 0 ? null : CallScratch.pointer(buf), size));
     });
   }
@@ -736,7 +728,7 @@ final class JnrFilesystem implements Filesystem {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
       }
-      MemorySegment buf = XATTR_BUFFER.get().asSlice(0, Math.min(size, XATTR_SIZE_MAX));
+      MemorySegment buf = CallScratch.current().xattrBuffer(size);
       answerXattr(reply, size, buf, fs.listxattr(path, size == 0 ? null : CallScratch.pointer(buf), size));
     });
   }
@@ -779,7 +771,7 @@ final class JnrFilesystem implements Filesystem {
   }
 
   private Entry entryOf(long id) {
-    Attr attr = Attrs.of(CallScratch.current().stat, id, options);
+    Attr attr = Attrs.of(CallScratch.current().stat, id, options, false);
     return new Entry(id, 0, attr, options.entryTimeoutNanos(), options.attrTimeoutNanos());
   }
 

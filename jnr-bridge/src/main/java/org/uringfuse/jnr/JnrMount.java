@@ -26,7 +26,6 @@ public final class JnrMount implements AutoCloseable {
   private final WorkerPool workers;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final Thread shutdownHook;
-  private boolean finished;
 
   JnrMount(FuseServer server, JnrFilesystem bridge, WorkerPool workers) {
     this.server = server;
@@ -85,10 +84,9 @@ public final class JnrMount implements AutoCloseable {
   }
 
   private synchronized void finish() {
-    if (finished) {
-      return;
+    if (ended.getCount() == 0) {
+      return;   // finished before (finish is synchronized: a second call waits for the first)
     }
-    finished = true;
     try {
       if (!workers.shutdown(WORKER_DRAIN)) {
         LOG.log(Level.WARNING, "jnr-fuse callbacks still running {0} after unmount; left behind", WORKER_DRAIN);

@@ -68,12 +68,17 @@ final class WorkerPool {
     tasks.offer(task);
     // The offer comes before this read: a spinner that stops after it still polls once more.
     if (spinning.get() == 0) {
-      if (busy.get() >= live.get()) {
-        growIfAllowed();
-      }
-      wakeups.release();
+      wakeAnother();
     }
     return true;
+  }
+
+  /** Wakes a sleeping worker for a queued task, starting one first when every worker is busy. */
+  private void wakeAnother() {
+    if (busy.get() >= live.get()) {
+      growIfAllowed();
+    }
+    wakeups.release();
   }
 
   private void growIfAllowed() {
@@ -110,10 +115,7 @@ final class WorkerPool {
           if (!tasks.isEmpty()) {
             // A burst: pass the rest on rather than queue it behind this task, which may block.
             // (Counted busy first: either this sees a task offered meanwhile, or its submitter sees us busy.)
-            if (busy.get() >= live.get()) {
-              growIfAllowed();
-            }
-            wakeups.release();
+            wakeAnother();
           }
           try {
             runGuarded(task);
