@@ -20,7 +20,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fio --name=layout --filename="$IMG" --size=$SIZE --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+fio_layout "$IMG" "$SIZE"
 
 echo "== native" >&2
 for row in "${FIO_ROWS[@]}"; do fio_row img native "$row" "$IMG"; done
@@ -28,7 +28,6 @@ for transport in uring classic; do
   echo "== uringfuse $transport" >&2
   "$ROOT/uringfuse" mount "$IMG" "$FILE" -o cache=none --transport "$transport" --log-file "$WORK/uringfuse.log" >&2
   for row in "${FIO_ROWS[@]}"; do fio_row img "uringfuse-$transport" "$row" "$FILE"; done
-  "$ROOT/uringfuse" umount "$FILE"
-  for _ in $(seq 50); do mountpoint -q "$FILE" || break; sleep 0.1; done
+  "$ROOT/uringfuse" umount "$FILE"   # umount2: the mount is gone when it returns
 done
 summarize "$OUT" img native uringfuse-uring uringfuse-classic

@@ -40,7 +40,7 @@ run_target() {  # target loop [fuse args...]
   local target=$1
   echo "== $target" >&2
   serve "$@"
-  fio --name=layout --filename="$MNT/bench.dat" --size=$SIZE --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+  fio_layout "$MNT/bench.dat" "$SIZE"
   for row in randread-qd1 randread-qd16; do fio_row jnr "$target" "$row" "$MNT/bench.dat"; done
   meta_row jnr "$target" "$MNT"
   umount "$MNT"

@@ -39,6 +39,11 @@ fio_row() {
 
 FIO_ROWS=(randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1)
 
+# fio_layout FILE SIZE: writes the data file once (1 MiB O_DIRECT writes), before a target is measured.
+fio_layout() {
+  fio --name=layout --filename="$1" --size="$2" --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+}
+
 # meta_row PREFIX TARGET DIR: the metadata loop (create, stat, unlink 3,000 files, one at a time)
 # into $OUT/PREFIX-TARGET-metadata.json. One untimed pass first, as fio's ramp time does for the
 # I/O rows: a JVM server's create/unlink paths are otherwise measured while still interpreted.
@@ -94,11 +99,8 @@ for r in rows:
         lat = f"  p50={p50:8.1f}us p99={p99:8.1f}us" if p50 is not None else ""
         print(f"{r:<16} {t:<18} {'ops/s' if p50 is None else 'iops'}={v:>10,.0f}{lat}")
     ratios = [f"{t}/{base}={res[(t, r)][0] / res[(base, r)][0]:.2f}x" for t in targets[1:]]
-    if len(targets) > 2:
-        a, b = targets[1], targets[2]
-        ratios.append(f"{a}/{b}={res[(a, r)][0] / res[(b, r)][0]:.2f}x")
-    if len(targets) > 3:
-        a, b = targets[1], targets[3]
+    a = targets[1]
+    for b in targets[2:]:
         ratios.append(f"{a}/{b}={res[(a, r)][0] / res[(b, r)][0]:.2f}x")
     print(f"{r:<16} ratios: " + "  ".join(ratios))
 PY

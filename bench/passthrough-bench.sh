@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The data file is laid out once in the backing directory; every target reads the same file.
-fio --name=layout --filename="$SRC/bench.dat" --size=256m --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null
+fio_layout "$SRC/bench.dat" "$SIZE"
 
 run_target() {  # target dir
   for row in "${FIO_ROWS[@]}"; do fio_row pt "$1" "$row" "$2/bench.dat"; done
@@ -42,8 +42,7 @@ for transport in uring classic; do
   echo "== uringfuse $transport" >&2
   "$ROOT/uringfuse" mount "$SRC" "$MNT" --transport "$transport" --log-file "$WORK/uringfuse.log" >&2
   run_target "uringfuse-$transport" "$MNT"
-  "$ROOT/uringfuse" umount "$MNT"
-  for _ in $(seq 50); do mountpoint -q "$MNT" || break; sleep 0.1; done
+  "$ROOT/uringfuse" umount "$MNT"   # umount2: the mount is gone when it returns
 done
 
 echo "== jnr-fuse" >&2

@@ -48,8 +48,7 @@ for target in "uring batched" "uring immediate" "classic batched"; do
   start_server "$1" "$2"
   grep -q "^mounted $1" "$WORK/server.log" || { echo "server did not use $1: $(cat "$WORK/server.log")" >&2; exit 1; }
   # lay the file out once, then measure
-  fio --name=layout --directory="$MNT" --filename=bench.dat --size=64m --rw=write --bs=1m --direct=1 \
-    --output-format=terse > /dev/null
+  fio_layout "$MNT/bench.dat" 64m
   for shape in "qd1 1 1" "qd16x2 16 2"; do
     set -- $shape
     run_fio "$1" "$2" "$3"

@@ -35,8 +35,7 @@ run_target backing "$SRC"
 for t in uring classic; do
   "$ROOT/uringfuse" mount "$SRC" "$MNT" --transport "$t" --log-file "$WORK/uringfuse.log" >&2
   run_target "uringfuse-$t" "$MNT"
-  "$ROOT/uringfuse" umount "$MNT"
-  for _ in $(seq 50); do mountpoint -q "$MNT" || break; sleep 0.1; done
+  "$ROOT/uringfuse" umount "$MNT"   # umount2: the mount is gone when it returns
 done
 JAR=$ROOT/benchmarks/target/benchmarks.jar
 if [ -f "$JAR" ] && ldconfig -p | grep -q 'libfuse.so.2'; then
@@ -45,6 +44,7 @@ if [ -f "$JAR" ] && ldconfig -p | grep -q 'libfuse.so.2'; then
     > "$WORK/jnr.log" 2>&1 &
   PEER=$!
   for _ in $(seq 100); do mountpoint -q "$MNT" && break; sleep 0.1; done
+  mountpoint -q "$MNT" || { cat "$WORK/jnr.log" >&2; echo "compare.sh: the jnr-fuse peer did not mount" >&2; exit 1; }
   run_target jnr-fuse "$MNT"
   umount "$MNT"; wait "$PEER" 2>/dev/null || true; PEER=
 else
