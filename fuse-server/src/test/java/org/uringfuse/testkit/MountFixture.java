@@ -64,11 +64,16 @@ public final class MountFixture implements AutoCloseable {
       Files.createDirectory(mnt);
     }
     FuseServer server = FuseServer.start(fs, mnt, options.withTransport(transport));
-    await().atMost(Duration.ofSeconds(10)).until(server::isMounted);
-    if (transport == TransportKind.URING) {
-      assertEquals("uring", server.transport(), "FUSE-over-io_uring must really be negotiated");
-    } else if (transport == TransportKind.CLASSIC) {
-      assertEquals("classic", server.transport());
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(server::isMounted);
+      if (transport == TransportKind.URING) {
+        assertEquals("uring", server.transport(), "FUSE-over-io_uring must really be negotiated");
+      } else if (transport == TransportKind.CLASSIC) {
+        assertEquals("classic", server.transport());
+      }
+    } catch (RuntimeException | AssertionError e) {
+      server.close();   // a failed check must not leave the mount behind for the next test
+      throw e;
     }
     return new MountFixture(dir, mnt, server, before);
   }

@@ -171,7 +171,7 @@ class BridgeLifecycleTest {
       reader.shutdownNow();
     }
     assertEquals(1, fs.destroys.get(), "destroy ran once");
-    assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+    BridgeThreads.assertNoneLeft();
   }
 
   @ParameterizedTest
@@ -198,7 +198,7 @@ class BridgeLifecycleTest {
       fs.releaseSlow.countDown();
       readers.shutdownNow();
     }
-    assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+    BridgeThreads.assertNoneLeft();
   }
 
   @ParameterizedTest
@@ -211,7 +211,7 @@ class BridgeLifecycleTest {
     assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "the bridge noticed the unmount");
     assertFalse(m.isMounted());
     assertEquals(1, fs.destroys.get());
-    assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+    BridgeThreads.assertNoneLeft();
     assertEquals(0, m.server().unansweredRequests());
   }
 
@@ -233,7 +233,7 @@ class BridgeLifecycleTest {
       unmount.get(20, TimeUnit.SECONDS);
       assertEquals(0, m.server().unansweredRequests());
       assertTrue(m.awaitUnmount(Duration.ofSeconds(10)));
-      assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+      BridgeThreads.assertNoneLeft();
     } finally {
       fs.releaseSlow.countDown();
       threads.shutdownNow();
@@ -255,7 +255,7 @@ class BridgeLifecycleTest {
       fs.umount();
       JnrMount m = blocking.get(10, TimeUnit.SECONDS);
       assertFalse(m.isMounted());
-      assertTrue(BridgeThreads.workers().isEmpty(), "workers left: " + BridgeThreads.workers());
+      BridgeThreads.assertNoneLeft();
     } finally {
       mounter.shutdownNow();
     }

@@ -6,6 +6,12 @@ import java.util.List;
 final class BridgeThreads {
   private BridgeThreads() {}
 
+  /** Fails when any bridge worker thread is still alive. */
+  static void assertNoneLeft() {
+    List<String> left = workers();
+    org.junit.jupiter.api.Assertions.assertTrue(left.isEmpty(), "worker threads left: " + left);
+  }
+
   static List<String> workers() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)

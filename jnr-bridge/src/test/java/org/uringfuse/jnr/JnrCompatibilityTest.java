@@ -134,7 +134,7 @@ class JnrCompatibilityTest {
       assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "the bridge ended after fs.umount()");
       assertFalse(FuseMount.isMountPoint(mnt));
       assertEquals(0, m.server().unansweredRequests());
-      assertTrue(BridgeThreads.workers().isEmpty(), "worker threads left: " + BridgeThreads.workers());
+      BridgeThreads.assertNoneLeft();
     }
   }
 

@@ -29,17 +29,6 @@ import org.uringfuse.ring.sys.LibC;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ImageIT {
 
-  record Mounted(MountFixture fixture, Path image, ImageFs fs) implements AutoCloseable {
-    Path file() {
-      return fixture.mnt;
-    }
-
-    @Override
-    public void close() throws IOException {
-      fixture.close();
-    }
-  }
-
   @org.junit.jupiter.api.io.TempDir
   Path temp;
 
@@ -51,9 +40,9 @@ class ImageIT {
     return img;
   }
 
-  static Mounted mount(TransportKind t, Path image, ImageOptions o) throws IOException {
-    ImageFs fs = ImageFs.open(image, o);
-    return new Mounted(MountFixture.mount(fs, t, MountOptions.defaults(), true), image, fs);
+  /** The image served as one regular file ({@code .mnt}) on transport {@code t}. */
+  static MountFixture mount(TransportKind t, Path image, ImageOptions o) throws IOException {
+    return MountFixture.mount(ImageFs.open(image, o), t, MountOptions.defaults(), true);
   }
 
   static String sha256(String path, boolean direct) throws Exception {
@@ -66,12 +55,13 @@ class ImageIT {
   void contentsEqualTheImageAndOddWritesLandInIt(TransportKind t) throws Exception {
     for (boolean cacheNone : new boolean[] {false, true}) {
       Path img = newImage(8 << 20, 11);
-      try (Mounted m = mount(t, img, new ImageOptions(false, false, cacheNone, -1, -1, -1))) {
-        assertEquals(8 << 20, Files.size(m.file()));
-        assertEquals(sha256(img.toString(), false), sha256(m.file().toString(), false));
-        assertEquals(sha256(img.toString(), false), sha256(m.file().toString(), true));
+      try (MountFixture m = mount(t, img, new ImageOptions(false, false, cacheNone, -1, -1, -1))) {
+        assertEquals(8 << 20, Files.size(m.mnt));
+        String imageSum = sha256(img.toString(), false);
+        assertEquals(imageSum, sha256(m.mnt.toString(), false));
+        assertEquals(imageSum, sha256(m.mnt.toString(), true));
         Random r = new Random(5);
-        try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
           for (int i = 0; i < 50; i++) {
             byte[] b = new byte[1 + r.nextInt(9000)];
             r.nextBytes(b);
@@ -94,14 +84,14 @@ class ImageIT {
   @EnumSource(names = {"CLASSIC", "URING"})
   void punchHoleDiscardsAndSeekDataAgrees(TransportKind t) throws Exception {
     Path img = newImage(4 << 20, 12);
-    try (Mounted m = mount(t, img, ImageOptions.defaults()); Arena a = Arena.ofConfined()) {
+    try (MountFixture m = mount(t, img, ImageOptions.defaults()); Arena a = Arena.ofConfined()) {
       long before = (long) Files.getAttribute(img, "unix:size");
       long blocksBefore = Long.parseLong(run("stat", "-c", "%b", img.toString()).trim());
-      run("fallocate", "--punch-hole", "--offset", "1048576", "--length", "2097152", m.file().toString());
+      run("fallocate", "--punch-hole", "--offset", "1048576", "--length", "2097152", m.mnt.toString());
       long blocksAfter = Long.parseLong(run("stat", "-c", "%b", img.toString()).trim());
       assertTrue(blocksAfter < blocksBefore - 2048, blocksBefore + " -> " + blocksAfter);
-      assertEquals(before, Files.size(m.file()), "punching keeps the size");
-      int viaMount = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(m.file().toString()), PosixCalls.O_RDONLY, 0);
+      assertEquals(before, Files.size(m.mnt), "punching keeps the size");
+      int viaMount = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(m.mnt.toString()), PosixCalls.O_RDONLY, 0);
       int direct = LibC.openat(PosixCalls.AT_FDCWD, a.allocateFrom(img.toString()), PosixCalls.O_RDONLY, 0);
       try {
         for (long off : new long[] {0, 1 << 20, (1 << 20) + 4096, 3 << 20}) {
@@ -121,22 +111,22 @@ class ImageIT {
   @EnumSource(names = {"CLASSIC", "URING"})
   void writesPastTheEndNeedGrowable(TransportKind t) throws Exception {
     Path img = newImage(1 << 20, 13);
-    try (Mounted m = mount(t, img, ImageOptions.defaults())) {
+    try (MountFixture m = mount(t, img, ImageOptions.defaults())) {
       IOException e = assertThrows(IOException.class, () -> {
-        try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
           ch.write(ByteBuffer.wrap(new byte[4096]), 1 << 20);
         }
       });
       assertTrue(String.valueOf(e.getMessage()).contains("No space left"), e.toString());
       assertEquals(1 << 20, Files.size(img));
     }
-    try (Mounted m = mount(t, img, new ImageOptions(false, true, false, -1, -1, -1))) {
-      try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.WRITE)) {
+    try (MountFixture m = mount(t, img, new ImageOptions(false, true, false, -1, -1, -1))) {
+      try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap("grown".getBytes()), (1 << 20) + 100);
       }
       assertEquals((1 << 20) + 105, Files.size(img));
-      assertEquals((1 << 20) + 105, Files.size(m.file()));
-      try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.WRITE)) {
+      assertEquals((1 << 20) + 105, Files.size(m.mnt));
+      try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
         ch.truncate(1 << 19);
       }
       assertEquals(1 << 19, Files.size(img), "truncate resizes the image");
@@ -147,9 +137,9 @@ class ImageIT {
   @EnumSource(names = {"CLASSIC", "URING"})
   void readOnlyRefusesWritesAndASecondExportIsRefused(TransportKind t) throws Exception {
     Path img = newImage(1 << 20, 14);
-    try (Mounted m = mount(t, img, new ImageOptions(true, false, false, -1, -1, -1))) {
+    try (MountFixture m = mount(t, img, new ImageOptions(true, false, false, -1, -1, -1))) {
       IOException e = assertThrows(IOException.class,
-          () -> Files.write(m.file(), new byte[10], StandardOpenOption.WRITE));
+          () -> Files.write(m.mnt, new byte[10], StandardOpenOption.WRITE));
       assertTrue(String.valueOf(e.getMessage()).contains("Read-only"), e.toString());
       IOException locked = assertThrows(IOException.class, () -> ImageFs.open(img, ImageOptions.defaults()));
       assertTrue(locked.getMessage().contains("is in use"), locked.getMessage());
@@ -165,9 +155,9 @@ class ImageIT {
       raf.setLength(64 << 20);
     }
     Path loop = Files.createDirectory(dir.resolve("loop"));
-    try (Mounted m = mount(t, img, ImageOptions.defaults())) {
-      run("mkfs.ext4", "-q", "-F", m.file().toString());
-      run("mount", "-o", "loop", m.file().toString(), loop.toString());
+    try (MountFixture m = mount(t, img, ImageOptions.defaults())) {
+      run("mkfs.ext4", "-q", "-F", m.mnt.toString());
+      run("mount", "-o", "loop", m.mnt.toString(), loop.toString());
       try {
         Files.writeString(loop.resolve("inside.txt"), "a file inside an ext4 inside a FUSE export");
         run("sync");
@@ -189,9 +179,9 @@ class ImageIT {
   @EnumSource(names = {"CLASSIC", "URING"})
   void severalProcessesReadAndWriteAtOnceOnAllCpus(TransportKind t) throws Exception {
     Path img = newImage(16 << 20, 15);
-    try (Mounted m = mount(t, img, ImageOptions.defaults())) {
+    try (MountFixture m = mount(t, img, ImageOptions.defaults())) {
       int cpus = Runtime.getRuntime().availableProcessors();
-      String out = run("fio", "--name=many", "--filename=" + m.file(), "--rw=randrw", "--bs=4k", "--size=4m",
+      String out = run("fio", "--name=many", "--filename=" + m.mnt, "--rw=randrw", "--bs=4k", "--size=4m",
           "--offset_increment=4m", "--numjobs=4", "--cpus_allowed=0-" + (cpus - 1), "--cpus_allowed_policy=split",
           "--ioengine=io_uring", "--iodepth=8", "--direct=1", "--verify=crc32c", "--verify_fatal=1", "--verify_state_save=0",
           "--output-format=terse");

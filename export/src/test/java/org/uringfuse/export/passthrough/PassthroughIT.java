@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -196,11 +196,10 @@ class PassthroughIT {
       Path secret = m.mnt().resolve("secret");
       Files.writeString(secret, "root only");
       Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-      Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-          "cat", secret.toString()).redirectErrorStream(true).start();
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-      String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-      assertEquals(1, p.exitValue(), out);
+      MountFixture.Finished f = MountFixture.runBounded(Duration.ofSeconds(30), "setpriv", "--reuid=65534",
+          "--regid=65534", "--clear-groups", "cat", secret.toString());
+      String out = f.output();
+      assertEquals(1, f.exitCode(), out);
       assertTrue(out.contains("Permission denied"), out);
       assertFalse(out.contains("root only"));
     }
@@ -326,9 +325,5 @@ class PassthroughIT {
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
       return s.count();
     }
-  }
-
-  static boolean isFsException(Throwable e) {
-    return e instanceof FileSystemException;
   }
 }

@@ -119,9 +119,8 @@ class InterruptAndForgetIT {
       Path slow = m.mnt.resolve("slow");
       Files.writeString(slow, "never read");
       fs.slowNode = (Long) Files.getAttribute(slow, "unix:ino");   // MemoryFs: inode number = node id
-      Process cat = new ProcessBuilder("timeout", "-s", "INT", "1", "cat", slow.toString())
-          .redirectErrorStream(true).start();
-      assertTrue(cat.waitFor(30, TimeUnit.SECONDS), "the interrupted reader did not return");
+      // fails the test when the interrupted reader does not return
+      MountFixture.runBounded(Duration.ofSeconds(30), "timeout", "-s", "INT", "1", "cat", slow.toString());
       await().atMost(Duration.ofSeconds(15)).untilTrue(fs.sawInterrupt);
       assertTrue(m.server.stats().requests(Opcode.INTERRUPT) > 0);
     }

@@ -35,9 +35,12 @@ import org.uringfuse.ring.Errno;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ServerLifecycleIT {
 
-  static Path tempMountpoint() throws IOException {
-    Path dir = Files.createTempDirectory("uringfuse-life");
-    return Files.createDirectory(dir.resolve("mnt"));
+  @org.junit.jupiter.api.io.TempDir
+  Path temp;
+
+  /** A fresh mountpoint under this test's temporary directory (removed with it). */
+  Path tempMountpoint() throws IOException {
+    return Files.createDirectories(temp.resolve("mnt"));
   }
 
   static Process startLoad(Path file) throws IOException {

@@ -51,10 +51,6 @@ final class ServerProcess implements AutoCloseable {
     return output.stream().filter(l -> l.startsWith("mounted ")).findFirst().orElse("").substring(8);
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   private static String location(Class<?> c) {
     try {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
