@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Transport benchmark: the same MemoryFs served over FUSE-over-io_uring and over classic /dev/fuse,
 # fio 4 KiB random reads with O_DIRECT at depth 1 and at depth 16 x 2 jobs; IOPS, p50/p99 latency and
-# the uring/classic ratio, from one run. Also compares committing each ring reply at once with
-# batching the commits per loop iteration (uringfuse.commit=immediate|batched).
+# the uring/classic ratio, from one run.
 #
 # usage: sudo bench/transport-bench.sh [SECONDS_PER_ROW]   (default 10)
 # needs: root, fio, python3, enable_uring=Y
@@ -25,8 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() {  # transport commit-mode
-  "$JAVA" --enable-native-access=ALL-UNNAMED -Duringfuse.commit="$2" ${UF_JAVA_OPTS:-} -cp "$CP" \
+start_server() {  # transport
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${UF_JAVA_OPTS:-} -cp "$CP" \
     org.uringfuse.fuse.examples.MemoryFsMain "$MNT" "$1" > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do grep -q '^mounted' "$WORK/server.log" && return 0; sleep 0.1; done
@@ -43,17 +42,16 @@ run_fio() {  # name depth jobs -> json file
 }
 
 declare -a ROWS=()
-for target in "uring batched" "uring immediate" "classic batched"; do
-  set -- $target
-  start_server "$1" "$2"
-  grep -q "^mounted $1" "$WORK/server.log" || { echo "server did not use $1: $(cat "$WORK/server.log")" >&2; exit 1; }
+for target in uring classic; do
+  start_server "$target"
+  grep -q "^mounted $target" "$WORK/server.log" || { echo "server did not use $target: $(cat "$WORK/server.log")" >&2; exit 1; }
   # lay the file out once, then measure
   fio_layout "$MNT/bench.dat" 64m
   for shape in "qd1 1 1" "qd16x2 16 2"; do
     set -- $shape
     run_fio "$1" "$2" "$3"
-    cp "$WORK/$1.json" "$OUT/transport-${target// /-}-$1.json"
-    ROWS+=("${target// /-}" "$1" "$OUT/transport-${target// /-}-$1.json")
+    cp "$WORK/$1.json" "$OUT/transport-$target-$1.json"
+    ROWS+=("$target" "$1" "$OUT/transport-$target-$1.json")
   done
   stop_server
 done
@@ -71,7 +69,5 @@ print("== MemoryFs, fio 4 KiB randread O_DIRECT (ioengine io_uring), one run")
 for (target, shape), (iops, p50, p99) in rows.items():
     print(f"{target:<16} {shape:<7} iops={iops:>10,.0f}  p50={p50:>8.1f}us  p99={p99:>8.1f}us")
 for shape in ("qd1", "qd16x2"):
-    c = rows[("classic-batched", shape)][0]
-    for t in ("uring-batched", "uring-immediate"):
-        print(f"ratio {shape:<7} {t}/classic = {rows[(t, shape)][0] / c:.2f}x")
+    print(f"ratio {shape:<7} uring/classic = {rows[('uring', shape)][0] / rows[('classic', shape)][0]:.2f}x")
 PY

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.LoopOptions;
+import org.uringfuse.ring.loop.PollOptions;
 import org.uringfuse.ring.loop.UringEventLoop;
 import org.uringfuse.ring.op.Nop;
 
@@ -39,7 +40,7 @@ public class NopBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    loop = new UringEventLoop(LoopOptions.defaults().withPollMaxNanos(0));
+    loop = new UringEventLoop(LoopOptions.defaults().withPoll(PollOptions.off()));
   }
 
   @TearDown(Level.Trial)

@@ -52,7 +52,9 @@ final class MountCommand implements Callable<Integer> {
 
   @Option(names = "-o", paramLabel = "OPTIONS", description = "comma-separated mount options: ro, rw, "
       + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
-      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N; directories: entry_timeout=SECONDS, "
+      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, poll=auto|auto:US|off|US (busy polling of the "
+      + "event loops before they sleep: auto adapts the window up to 50 us and steps aside whenever another "
+      + "thread wants the CPU, US polls a fixed window; default auto); directories: entry_timeout=SECONDS, "
       + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
       + "cache=none|writeback, mode=OCTAL, uid=N, gid=N")
   List<String> options = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.List;
 import org.uringfuse.export.image.ImageOptions;
 import org.uringfuse.export.passthrough.PassthroughOptions;
 import org.uringfuse.fuse.server.MountOptions;
+import org.uringfuse.ring.loop.PollOptions;
 
 /**
  * Parses {@code -o} option lists ({@code ro,allow_other,fsname=x,...}) into mount and export
@@ -83,6 +84,7 @@ final class MountOptionsParser {
         case "max_read" -> mount = mount.withMaxRead(positive(key, value));
         case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
         case "blksize" -> mount = mount.withBlksize(positive(key, value));
+        case "poll" -> mount = mount.withPoll(PollOptions.parse(required(key, value)));
         case "entry_timeout" -> {
           directoryOnly.add(key);
           passthrough = passthrough.withEntryTimeoutNanos(seconds(key, value));

@@ -40,8 +40,6 @@ public final class FuseServer implements AutoCloseable {
   private static final Duration END_TIMEOUT = Duration.ofSeconds(5);
   /** How long close() waits for answers still being made on filesystem threads. */
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
-  static final long DEFAULT_POLL_MAX_NANOS = 200_000;
-  static final boolean PIN_LOOPS = !Boolean.getBoolean("uringfuse.noPin");
 
   private final Session session;
   private final FuseMount mount;
@@ -79,10 +77,7 @@ public final class FuseServer implements AutoCloseable {
   }
 
   private void serve() throws IOException {
-    // FUSE round trips at queue depth 1 leave 20-40 us between requests: poll up to 200 us (measured
-    // with bench/transport-bench.sh; QEMU's 32 us default lost half the depth-1 IOPS here).
-    LoopOptions loopOptions = LoopOptions.defaults()
-        .withPollMaxNanos(Long.getLong("uringfuse.pollMaxNs", DEFAULT_POLL_MAX_NANOS));
+    LoopOptions loopOptions = LoopOptions.defaults().withPoll(options.poll());
     int cpus = possibleCpus();
     if (options.transport() != TransportKind.CLASSIC) {
       int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * cpus * 2) * 2);
@@ -91,7 +86,7 @@ public final class FuseServer implements AutoCloseable {
     for (int i = 0; i < options.threads(); i++) {
       loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
     }
-    if (PIN_LOOPS && options.transport() != TransportKind.CLASSIC && loops.size() == cpus) {
+    if (options.transport() != TransportKind.CLASSIC && loops.size() == cpus) {
       // Queue q is served by loop q: keeping loop q on CPU q makes a request's hand-off to the
       // server, and the reply's wake-up of the client, same-CPU events (libfuse pins its queue threads).
       for (int i = 0; i < loops.size(); i++) {

@@ -1,6 +1,7 @@
 package org.uringfuse.fuse.server;
 
 import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.ring.loop.PollOptions;
 
 /**
  * How to mount and serve: the usual FUSE mount options, the transport, and the server's sizing.
@@ -20,11 +21,12 @@ import org.uringfuse.fuse.transport.TransportKind;
  * @param buffersPerLoop classic request buffers per loop (requests in flight per loop)
  * @param maxBackground kernel's limit on asynchronous requests in flight (congestion at 3/4)
  * @param debug log every request and reply
+ * @param poll how the event loops busy-poll before blocking
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
     boolean readOnly, boolean dev, boolean suid, int maxRead, int blksize, int threads,
     TransportKind transport, int queueDepth, int maxWrite, int buffersPerLoop,
-    int maxBackground, boolean debug) {
+    int maxBackground, boolean debug, PollOptions poll) {
 
   public MountOptions {
     if (threads < 1 || queueDepth < 1 || buffersPerLoop < 1) {
@@ -41,82 +43,88 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
   public static MountOptions defaults() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new MountOptions("uringfuse", "uringfuse", false, false, false, false, false, 0, 0, cpus,
-        TransportKind.AUTO, 32, 128 * 1024, 32, 1024, Boolean.getBoolean("uringfuse.debug"));
+        TransportKind.AUTO, 32, 128 * 1024, 32, 1024, false,
+        PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS));
   }
 
   public MountOptions withFsname(String v) {
     return new MountOptions(v, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withSubtype(String v) {
     return new MountOptions(fsname, v, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withAllowOther(boolean v) {
     return new MountOptions(fsname, subtype, v, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withDefaultPermissions(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, v, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withReadOnly(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, v, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withDev(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, v, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withSuid(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, v, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withMaxRead(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, v, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withBlksize(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, v,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withThreads(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withTransport(TransportKind v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withQueueDepth(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug);
+        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withMaxWrite(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug);
+        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug, poll);
   }
 
   public MountOptions withBuffersPerLoop(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, v, maxBackground, debug);
+        threads, transport, queueDepth, maxWrite, v, maxBackground, debug, poll);
   }
 
   public MountOptions withDebug(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v, poll);
+  }
+
+  public MountOptions withPoll(PollOptions v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v);
   }
 
   /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */

@@ -47,11 +47,6 @@ import org.uringfuse.ring.op.UringCmd;
 public final class UringQueues implements UringStarter, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
   static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
-  /**
-   * Whether a reply's COMMIT_AND_FETCH enters the kernel at once or rides with the loop's next
-   * batched {@code io_uring_enter}. Property {@code uringfuse.commit=immediate|batched}.
-   */
-  static final boolean IMMEDIATE_COMMIT = "immediate".equals(System.getProperty("uringfuse.commit", "batched"));
 
   private final RequestSink sink;
   private final List<EventLoop> loops;
@@ -283,10 +278,8 @@ public final class UringQueues implements UringStarter, AutoCloseable {
     public void send(long unique, int negErrno, int bodyLength) {
       ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, negErrno, unique);
       header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
+      // Rides with the loop's next io_uring_enter (the one that waits, when nothing else is due).
       pendingOp = loop.addSqe(commit, this);
-      if (IMMEDIATE_COMMIT) {
-        loop.submitNow();
-      }
     }
 
     @Override

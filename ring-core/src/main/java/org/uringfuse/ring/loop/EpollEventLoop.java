@@ -38,7 +38,7 @@ import org.uringfuse.ring.sys.LibC;
  *
  * <p>Not available here: URING_CMD and LINK_TIMEOUT ({@code -EOPNOTSUPP}), fixed files
  * ({@code -EOPNOTSUPP}); IO_DRAIN is accepted but ordering is only guaranteed inside link chains;
- * a TIMEOUT's completion count is ignored (pure timer); {@code pollMaxNanos} (busy polling) is not
+ * a TIMEOUT's completion count is ignored (pure timer); {@code poll} (busy polling) is not
  * used.
  *
  * <p>Threads: the owner thread owns the epoll fd, the handler table and every map here. Worker threads

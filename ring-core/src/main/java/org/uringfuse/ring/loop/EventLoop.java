@@ -63,6 +63,11 @@ public interface EventLoop extends Executor, AutoCloseable {
   @Override
   void execute(Runnable task);
 
+  /** What busy polling did on this loop (all zero where the backend does not poll). Any thread. */
+  default PollStats pollStats() {
+    return PollStats.NONE;
+  }
+
   /** Operations submitted and not yet completed (internal ones included). */
   int inFlight();
 

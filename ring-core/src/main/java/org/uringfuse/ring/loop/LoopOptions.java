@@ -7,18 +7,14 @@ import org.uringfuse.ring.RingOptions;
  * EventLoop settings.
  *
  * @param ring how to set up the io_uring (ignored by the epoll backend)
- * @param pollMaxNanos adaptive busy-poll ceiling before blocking (QEMU poll-max-ns); 0 disables polling
- * @param pollGrow factor the poll time grows by when an event came soon after blocking (QEMU poll-grow)
- * @param pollShrink divisor the poll time shrinks by when the wait was longer than the ceiling (QEMU poll-shrink)
+ * @param poll busy polling before blocking (off, QEMU-style adaptive, or fixed; io_uring backend only)
  * @param drainTimeout how long {@code close()} waits for in-flight operations after cancelling them
  * @param backend which backend {@link EventLoops} should create
  * @param workerThreads threads for file I/O in the epoll backend (QEMU aio=threads)
  */
 public record LoopOptions(
     RingOptions ring,
-    long pollMaxNanos,
-    int pollGrow,
-    int pollShrink,
+    PollOptions poll,
     Duration drainTimeout,
     Backend backend,
     int workerThreads) {
@@ -32,32 +28,33 @@ public record LoopOptions(
   }
 
   public LoopOptions {
-    if (pollMaxNanos < 0 || pollGrow < 1 || pollShrink < 1 || workerThreads < 1) {
+    if (poll == null || workerThreads < 1) {
       throw new IllegalArgumentException("bad loop options");
     }
   }
 
   public static LoopOptions defaults() {
-    return new LoopOptions(RingOptions.defaults(), 32_000, 2, 2, Duration.ofSeconds(5), Backend.AUTO, 8);
+    return new LoopOptions(RingOptions.defaults(), PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS), Duration.ofSeconds(5),
+        Backend.AUTO, 8);
   }
 
   public LoopOptions withRing(RingOptions r) {
-    return new LoopOptions(r, pollMaxNanos, pollGrow, pollShrink, drainTimeout, backend, workerThreads);
+    return new LoopOptions(r, poll, drainTimeout, backend, workerThreads);
   }
 
-  public LoopOptions withPollMaxNanos(long n) {
-    return new LoopOptions(ring, n, pollGrow, pollShrink, drainTimeout, backend, workerThreads);
+  public LoopOptions withPoll(PollOptions p) {
+    return new LoopOptions(ring, p, drainTimeout, backend, workerThreads);
   }
 
   public LoopOptions withDrainTimeout(Duration d) {
-    return new LoopOptions(ring, pollMaxNanos, pollGrow, pollShrink, d, backend, workerThreads);
+    return new LoopOptions(ring, poll, d, backend, workerThreads);
   }
 
   public LoopOptions withBackend(Backend b) {
-    return new LoopOptions(ring, pollMaxNanos, pollGrow, pollShrink, drainTimeout, b, workerThreads);
+    return new LoopOptions(ring, poll, drainTimeout, b, workerThreads);
   }
 
   public LoopOptions withWorkerThreads(int n) {
-    return new LoopOptions(ring, pollMaxNanos, pollGrow, pollShrink, drainTimeout, backend, n);
+    return new LoopOptions(ring, poll, drainTimeout, backend, n);
   }
 }

@@ -54,13 +54,13 @@ public final class UringEventLoop extends AbstractEventLoop {
   private final Read wakeRead;
   private final CqeHandler wakeHandler = this::onWakeRead;
 
-  // Adaptive polling (QEMU aio_poll): current budget in nanoseconds.
-  private long pollNanos;
+  private final AdaptivePoller poller;
 
   /** Creates the ring on the calling thread, which becomes the owner. */
   public UringEventLoop(LoopOptions options) {
     super(options);
     this.ring = Ring.create(options.ring());
+    this.poller = new AdaptivePoller(options.poll());
     try {
       this.timespecs = arena.allocate(KernelTimespec.BYTES * TIMESPEC_POOL, 8);
       this.wakeBuffer = arena.allocate(8, 8);
@@ -239,9 +239,9 @@ public final class UringEventLoop extends AbstractEventLoop {
 
   // ---------------------------------------------------------------- the iteration
 
-  /** The current adaptive busy-poll budget in nanoseconds. */
-  public long pollNanos() {
-    return pollNanos;
+  @Override
+  public PollStats pollStats() {
+    return poller.stats();
   }
 
   @Override
@@ -261,35 +261,25 @@ public final class UringEventLoop extends AbstractEventLoop {
   }
 
   /**
-   * Nothing to do: submit what is pending, busy-poll for the adaptive budget, then block in
+   * Nothing to do: busy-poll for the poller's window (yielding, and stepping aside when another
+   * thread wants this CPU), then submit what is pending and block in the same
    * {@code io_uring_enter} until a CQE arrives (bounded by {@code maxWaitNanos}).
    */
   private void waitForEvents(long maxWaitNanos) {
-    if (ring.pendingSubmissions() > 0 || ring.needsEnter() || ring.hasCompletions() || hasQueuedWork()) {
-      submitPending();
+    if (ring.hasCompletions() || hasQueuedWork()) {
       return;
     }
     long start = System.nanoTime();
-    if (pollNanos > 0) {
-      long deadline = start + pollNanos;
-      do {
-        if (ring.hasCompletions() || hasQueuedWork()) {
-          return;
-        }
-        if (ring.needsEnter()) {
-          // Task work (DEFER_TASKRUN/COOP_TASKRUN): only an enter with GETEVENTS runs it.
-          submitPending();
-          return;
-        }
-        // Give the CPU to runnable threads (the clients we wait for may share it) while polling.
-        Thread.yield();
-      } while (System.nanoTime() - deadline < 0);
+    if (ring.pendingSubmissions() == 0 && !ring.needsEnter() && poll(start)) {
+      return;
     }
     if (!prepareToBlock()) {
       return;
     }
     int r;
     do {
+      // Submits what is pending too: an operation that completes inline (a read from the page
+      // cache) satisfies the wait at once, and a reply's COMMIT costs no enter of its own.
       r = ring.enterWithTimeout(1, maxWaitNanos);
       timespecsUsed = 0;
     } while (r == -Errno.EINTR);
@@ -297,20 +287,38 @@ public final class UringEventLoop extends AbstractEventLoop {
     if (r < 0 && r != -Errno.ETIME && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
       throw new IllegalStateException("io_uring_enter (wait): " + Errno.describe(r));
     }
-    adjustPolling(System.nanoTime() - start);
+    poller.blocked(System.nanoTime() - start);
   }
 
-  /** QEMU's adjust_polling_time(): grow towards the ceiling when waits are short, shrink when long. */
-  private void adjustPolling(long blockNanos) {
-    long max = options.pollMaxNanos();
-    if (max == 0 || blockNanos <= pollNanos) {
-      return;
+  /** Polls for the poller's window; true when work showed up (the caller then must not block). */
+  private boolean poll(long start) {
+    long window = poller.window(start);
+    if (window == 0) {
+      return false;
     }
-    if (blockNanos > max) {
-      pollNanos = options.pollShrink() > 1 ? pollNanos / options.pollShrink() : 0;
-    } else if (pollNanos < max) {
-      pollNanos = pollNanos == 0 ? Math.min(4_000, max) : Math.min(pollNanos * options.pollGrow(), max);
-    }
+    long deadline = start + window;
+    long now = start;
+    do {
+      if (ring.hasCompletions() || hasQueuedWork()) {
+        poller.hit(now - start);
+        return true;
+      }
+      if (ring.needsEnter()) {
+        // Task work (DEFER_TASKRUN/COOP_TASKRUN): only an enter with GETEVENTS runs it.
+        submitPending();
+        poller.hit(now - start);
+        return true;
+      }
+      Thread.yield();
+      long after = System.nanoTime();
+      if (after - now > AdaptivePoller.YIELD_TAKEN_NANOS) {
+        poller.yieldedToOther(after, after - start);
+        return false;
+      }
+      now = after;
+    } while (now - deadline < 0);
+    poller.miss(now - start);
+    return false;
   }
 
   // ---------------------------------------------------------------- teardown

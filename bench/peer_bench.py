@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of uringfuse against its peers, in one run (see peer-bench.sh for usage).
+
+Every target is mounted at once over the same backing store, and each row runs in interleaved rounds
+(A, B, C, A, B, C, ...), so that drift of the backing store hits every target alike; the table shows
+the median of the rounds, the ratios to native and to libfuse, and the server's CPU time per request
+(utime + stime of the whole server process, from /proc/PID/stat, over the row's run).
+
+Directory targets: native (the backing directory itself), uringfuse over FUSE-over-io_uring and over
+/dev/fuse, libfuse's example/passthrough_hp (--nopassthrough --nocache, with and without -o
+io_uring), and a jnr-fuse 0.5.8 passthrough. Image targets: the raw image itself, uringfuse's image
+export (cache=none) on both transports, and qemu-storage-daemon's FUSE export (aio=io_uring,
+cache.direct=on). Kernel caching is off everywhere (timeouts 0, O_DIRECT).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CPUS = os.cpu_count() or 1
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def fio_row(rw, bs, engine, depth, jobs, extra=()):
+    return {"fio": [f"--rw={rw}", f"--bs={bs}", f"--ioengine={engine}", f"--iodepth={depth}", *extra],
+            "jobs": jobs}
+
+
+ROWS = {
+    "randread-psync-qd1": fio_row("randread", "4k", "psync", 1, 1),
+    "randread-psync-x1cpu": fio_row("randread", "4k", "psync", 1, CPUS),
+    "randread-psync-x2cpu": fio_row("randread", "4k", "psync", 1, 2 * CPUS),
+    "randread-psync-x4cpu": fio_row("randread", "4k", "psync", 1, 4 * CPUS),
+    "randread-libaio-qd16xcpu": fio_row("randread", "4k", "libaio", 16, CPUS),
+    "seqread-128k-qd4": fio_row("read", "128k", "libaio", 4, 1),
+    "randwrite-psync-qd1": fio_row("randwrite", "4k", "psync", 1, 1),
+    "randrw70-libaio-qd8": fio_row("randrw", "4k", "libaio", 8, 1, ["--rwmixread=70"]),
+    "metadata": None,
+}
+DEFAULT_ROWS = ["randread-psync-qd1", "randread-psync-x1cpu", "randread-psync-x2cpu",
+                "randread-psync-x4cpu", "randread-libaio-qd16xcpu", "seqread-128k-qd4",
+                "randwrite-psync-qd1", "randrw70-libaio-qd8", "metadata"]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def is_mountpoint(path):
+    return subprocess.run(["mountpoint", "-q", path]).returncode == 0
+
+
+def wait_for(what, cond, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])   # utime, stime (fields 14 and 15)
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def io_uring_fds(pid):
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == "anon_inode:[io_uring]":
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+class Target:
+    """One thing to measure: a path to run fio on, and the server process behind it (if any)."""
+
+    def __init__(self, name, path):
+        self.name, self.path, self.pid, self.proc = name, path, None, None
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+
+class Native(Target):
+    pass
+
+
+class Uringfuse(Target):
+    def __init__(self, name, source, mnt, transport, extra, logfile):
+        super().__init__(name, mnt)
+        self.source, self.transport, self.extra, self.logfile = source, transport, extra, logfile
+
+    def start(self):
+        out = run([f"{ROOT}/uringfuse", "mount", self.source, self.path, "--transport", self.transport,
+                   "--log-file", self.logfile, *self.extra]).stdout
+        m = re.search(r"\(pid (\d+)\) over (\w+)", out)
+        if not m or m.group(2) != self.transport:
+            raise RuntimeError(f"{self.name}: expected a mount over {self.transport}, got: {out.strip()}")
+        self.pid = int(m.group(1))
+
+    def stop(self):
+        if is_mountpoint(self.path):
+            subprocess.run([f"{ROOT}/uringfuse", "umount", self.path], capture_output=True)
+
+
+class Process(Target):
+    """A peer server run in the foreground as a child; unmounted with umount, then waited for."""
+
+    def __init__(self, name, path, cmd, logfile, uring=None):
+        super().__init__(name, path)
+        self.cmd, self.logfile, self.uring = cmd, logfile, uring
+
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdout=open(self.logfile, "w"), stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.pid = self.proc.pid
+        try:
+            wait_for(f"{self.name} to mount", lambda: is_mountpoint(self.path) or self.proc.poll() is not None)
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {open(self.logfile).read()[-2000:]}")
+            if self.uring is not None:
+                # libfuse falls back to /dev/fuse silently: make sure the mode is the one named.
+                wait_for(f"{self.name} rings", lambda: (io_uring_fds(self.pid) > 0) == self.uring, 5)
+        except Exception:
+            self.stop()
+            raise
+
+    def stop(self):
+        if is_mountpoint(self.path):
+            subprocess.run(["umount", self.path], capture_output=True)
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
+def make_targets(args, work):
+    """The targets of this run, each with its own mountpoint under work."""
+    names = args.targets.split(",")
+    src = args.source
+    targets = []
+    for name in names:
+        mnt = os.path.join(work, "mnt-" + name)
+        logfile = os.path.join(work, name + ".log")
+        if args.image:
+            open(mnt, "a").close()
+        else:
+            os.makedirs(mnt, exist_ok=True)
+        if name == "native":
+            targets.append(Native(name, src))
+        elif name in ("uringfuse-uring", "uringfuse-classic"):
+            extra = ["-o", "cache=none"] if args.image else []
+            if args.uringfuse_opts:
+                extra += ["-o", args.uringfuse_opts]
+            targets.append(Uringfuse(name, src, mnt, name.split("-")[1], extra, logfile))
+        elif name in ("libfuse-uring", "libfuse-classic"):
+            hp = os.environ.get("PASSTHROUGH_HP")
+            if not hp or not os.access(hp, os.X_OK):
+                sys.exit("peer-bench: set PASSTHROUGH_HP to libfuse's example/passthrough_hp (see peer-bench.sh)")
+            uring = name == "libfuse-uring"
+            cmd = [hp, "--foreground", "--nopassthrough", "--nocache", *(["-o", "io_uring"] if uring else []),
+                   src, mnt]
+            targets.append(Process(name, mnt, cmd, logfile, uring))
+        elif name == "jnr-fuse":
+            java = os.environ["JAVA"]
+            cmd = [java, "--enable-native-access=ALL-UNNAMED", "-cp", f"{ROOT}/benchmarks/target/benchmarks.jar",
+                   "org.uringfuse.bench.JnrPassthrough", src, mnt]
+            targets.append(Process(name, mnt, cmd, logfile))
+        elif name == "qsd":
+            qsd = shutil.which("qemu-storage-daemon")
+            if not qsd:
+                sys.exit("peer-bench: qemu-storage-daemon missing (apt-get install qemu-system-common)")
+            cmd = [qsd, "--blockdev", f"node-name=file0,driver=file,filename={src},aio=io_uring,cache.direct=on",
+                   "--blockdev", "node-name=fmt0,driver=raw,file=file0",
+                   "--export", f"type=fuse,id=exp0,node-name=fmt0,mountpoint={mnt},writable=on"]
+            targets.append(Process(name, mnt, cmd, logfile))
+        else:
+            sys.exit(f"peer-bench: unknown target {name}")
+    return targets
+
+
+def fio(path, row, secs, size):
+    spec = ROWS[row]
+    cmd = ["fio", f"--name={row}", f"--filename={path}", f"--size={size}", "--direct=1", *spec["fio"],
+           f"--numjobs={spec['jobs']}", "--group_reporting", "--time_based", f"--runtime={secs}",
+           "--output-format=json"]
+    j = json.loads(run(cmd).stdout)["jobs"][0]
+    ios = j["read"]["total_ios"] + j["write"]["total_ios"]
+    secs_run = max(j["read"]["runtime"], j["write"]["runtime"], j["job_runtime"] / spec["jobs"]) / 1000
+    side = j["read"] if j["read"]["total_ios"] >= j["write"]["total_ios"] else j["write"]
+    p99 = side["clat_ns"]["percentile"]["99.000000"] / 1000
+    return ios, ios / secs_run, p99
+
+
+def metadata(directory, n):
+    """create + stat + unlink of n files, one at a time: returns (operations, ops/s)."""
+    work = os.path.join(directory, f"meta-{os.getpid()}")
+    os.makedirs(work, exist_ok=True)
+    t0 = time.perf_counter()
+    for i in range(n):
+        p = os.path.join(work, f"f{i}")
+        os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
+        os.stat(p)
+        os.unlink(p)
+    dt = time.perf_counter() - t0
+    os.rmdir(work)
+    return 3 * n, 3 * n / dt
+
+
+def measure(target, row, args):
+    path = target.path if args.image else os.path.join(target.path, "bench.dat")
+    before = cpu_ticks(target.pid) if target.pid else 0
+    if row == "metadata":
+        ios, rate = metadata(target.path, args.meta_files)
+        p99 = None
+    else:
+        ios, rate, p99 = fio(path, row, args.secs, args.size)
+    cpu_us = (cpu_ticks(target.pid) - before) * 1e6 / TICK / ios if target.pid else None
+    return rate, p99, cpu_us
+
+
+def warm_up(target, args):
+    """An untimed pass over the paths the rows use, so that a JIT-compiled server is measured compiled."""
+    path = target.path if args.image else os.path.join(target.path, "bench.dat")
+    for row in ("randread-psync-qd1", "randwrite-psync-qd1", "randread-libaio-qd16xcpu"):
+        fio(path, row, 2, args.size)
+    if not args.image:
+        metadata(target.path, 1000)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backing", default="tmpfs", help="tmpfs (a fresh tmpfs) or a directory on the disk to test")
+    ap.add_argument("--image", action="store_true", help="image export targets instead of directory targets")
+    ap.add_argument("--targets", help="comma-separated targets (default: all of the mode)")
+    ap.add_argument("--rows", default=",".join(DEFAULT_ROWS), help="comma-separated rows: " + ", ".join(ROWS))
+    ap.add_argument("--secs", type=int, default=5, help="seconds per fio run")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per row (median reported)")
+    ap.add_argument("--size", default="256m", help="data file / image size")
+    ap.add_argument("--meta-files", type=int, default=3000, help="files per metadata run")
+    ap.add_argument("--uringfuse-opts", default="", help="extra -o options for the uringfuse targets")
+    args = ap.parse_args()
+    if args.targets is None:
+        args.targets = ("native,uringfuse-uring,uringfuse-classic,qsd" if args.image else
+                        "native,uringfuse-uring,uringfuse-classic,libfuse-uring,libfuse-classic,jnr-fuse")
+    rows = args.rows.split(",")
+    for r in rows:
+        if r not in ROWS or (args.image and r == "metadata"):
+            sys.exit(f"peer-bench: row {r} does not apply")
+
+    tmpfs = args.backing == "tmpfs"
+    work = tempfile.mkdtemp(prefix="uringfuse-peer.", dir="/var/tmp")
+    backing = os.path.join(work, "backing")
+    os.makedirs(backing)
+    if tmpfs:
+        run(["mount", "-t", "tmpfs", "-o", "size=1g,mode=0755", "tmpfs", backing])
+    else:
+        backing = tempfile.mkdtemp(prefix="uringfuse-peer-backing.", dir=args.backing)
+    targets = []
+    try:
+        data = os.path.join(backing, "disk.raw" if args.image else "bench.dat")
+        run(["fio", "--name=layout", f"--filename={data}", f"--size={args.size}", "--rw=write", "--bs=1m",
+             "--direct=1", "--output-format=terse"])
+        args.source = data if args.image else backing
+        targets = make_targets(args, work)
+        for t in targets:
+            log(f"== starting {t.name}")
+            t.start()
+        for t in targets:
+            log(f"== warming up {t.name}")
+            warm_up(t, args)
+        results = {}
+        for row in rows:
+            for rnd in range(args.rounds):
+                for t in targets:
+                    r = measure(t, row, args)
+                    results.setdefault((row, t.name), []).append(r)
+                    log(f"{row:<26} round {rnd + 1} {t.name:<18} {r[0]:>10,.0f}/s"
+                        + (f"  cpu {r[2]:6.1f} us/req" if r[2] is not None else ""))
+        rss = {t.name: rss_mib(t.pid) for t in targets if t.pid}
+        report(args, rows, targets, results, rss)
+    finally:
+        for t in targets:
+            try:
+                t.stop()
+            except Exception as e:  # keep stopping the others
+                log(f"stopping {t.name}: {e}")
+        if tmpfs and is_mountpoint(backing):
+            subprocess.run(["umount", backing])
+        shutil.rmtree(backing, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(args, rows, targets, results, rss):
+    names = [t.name for t in targets]
+    what = "image" if args.image else "directory"
+    print(f"== peer-bench: {what} export, backing {args.backing}, {CPUS} CPUs, {args.secs} s runs, "
+          f"median of {args.rounds} interleaved rounds; cpu = server CPU time per request")
+    for row in rows:
+        med = {}
+        for n in names:
+            rs = results[(row, n)]
+            med[n] = (statistics.median(r[0] for r in rs),
+                      statistics.median(r[1] for r in rs) if rs[0][1] is not None else None,
+                      statistics.median(r[2] for r in rs) if rs[0][2] is not None else None)
+        unit = "ops/s" if row == "metadata" else "iops"
+        for n in names:
+            rate, p99, cpu = med[n]
+            line = f"{row:<26} {n:<18} {unit}={rate:>10,.0f}"
+            line += f"  p99={p99:>8.1f}us" if p99 is not None else " " * 17
+            line += f"  cpu={cpu:6.1f}us/req" if cpu is not None else ""
+            print(line)
+        ratios = []
+        for a in names:
+            if not a.startswith("uringfuse"):
+                continue
+            for b in names:
+                if b == "native" or b.startswith("libfuse") or b in ("qsd", "jnr-fuse"):
+                    ratios.append(f"{a}/{b}={med[a][0] / med[b][0]:.2f}x")
+        print(f"{row:<26} ratios: " + "  ".join(ratios))
+    if rss:
+        print("server RSS after the run (MiB): " + "  ".join(f"{n}={v:.0f}" for n, v in rss.items()))
+
+
+if __name__ == "__main__":
+    main()
