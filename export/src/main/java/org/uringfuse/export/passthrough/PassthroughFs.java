@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
@@ -50,7 +51,10 @@ import org.uringfuse.ring.sys.LibC;
  * to O_PATH directory fds with O_NOFOLLOW, so nothing outside the export root can be reached (no
  * {@code ..}, no symlink is ever followed, renames cannot move the resolution out). Data moves with
  * io_uring: READ, WRITE, FSYNC and FALLOCATE are SQEs on the loop that received the request, reading
- * into and writing from that request's own buffer. Metadata operations are direct syscalls.
+ * into and writing from that request's own buffer. Files on tmpfs and ramfs are the exception: their
+ * reads and writes are memory copies that never wait, but shmem files lack FMODE_NOWAIT, so io_uring
+ * would hand each one to an io-wq worker thread (two context switches per request); they are read
+ * and written with pread/pwrite on the loop instead. Metadata operations are direct syscalls.
  *
  * <p>Identity: when the server runs as root, what a caller creates is chowned to the caller's uid
  * (and gid, or the directory's gid under a set-gid directory), as on a local filesystem.
@@ -64,8 +68,15 @@ public final class PassthroughFs implements Filesystem {
   private final boolean chownToCaller;
   private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
 
-  /** An open file or directory: its fd and whether it bypasses the page cache. */
-  private record Handle(int fd, boolean direct) {}
+  /**
+   * An open file or directory: its fd, whether it bypasses the page cache, and whether it lives in
+   * memory (tmpfs, ramfs: read and written synchronously, see above).
+   */
+  private record Handle(int fd, boolean direct, boolean inMemory) {
+    static Handle of(int fd, int openFlags) {
+      return new Handle(fd, (openFlags & O_DIRECT) != 0, FsType.isMemoryBacked(fd));
+    }
+  }
 
   private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
     this.inodes = inodes;
@@ -432,7 +443,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
-      handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
+      handles.put((long) fd, Handle.of(fd, flags));
       reply.ok(fd, fopenFlags(flags));
     }
   }
@@ -466,7 +477,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error((Errno) e);
         return;
       }
-      handles.put((long) fd, new Handle(fd, (flags & O_DIRECT) != 0));
+      handles.put((long) fd, Handle.of(fd, flags));
       reply.ok(entry, fd, fopenFlags(flags));
     }
   }
@@ -486,6 +497,15 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     MemorySegment target = reply.buffer().asSlice(0, size);
+    if (h.inMemory()) {
+      long n = LibC.pread(h.fd(), target, size, offset);
+      if (n < 0) {
+        reply.error(errno((int) n));
+      } else {
+        reply.ok((int) n);
+      }
+      return;
+    }
     if (h.direct() && (target.address() & 4095) != 0) {
       // O_DIRECT needs an aligned buffer; the classic transport's reply body is not: bounce.
       MemorySegment bounce = Arena.ofAuto().allocate(size, 4096);
@@ -503,6 +523,15 @@ public final class PassthroughFs implements Filesystem {
       ReplyWrite reply) {
     Handle h = handle(fh, reply);
     if (h == null || readOnly(reply)) {
+      return;
+    }
+    if (h.inMemory()) {
+      long n = LibC.pwrite(h.fd(), data, data.byteSize(), offset);
+      if (n < 0) {
+        reply.error(errno((int) n));
+      } else {
+        reply.ok((int) n);
+      }
       return;
     }
     MemorySegment source = data;
@@ -719,7 +748,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
-      handles.put((long) fd, new Handle(fd, false));
+      handles.put((long) fd, new Handle(fd, false, false));
       reply.ok(fd, 0);
     }
   }

@@ -95,6 +95,10 @@ public final class PosixCalls {
     static final MethodHandle H = errnoFunction("fstatvfs",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
   }
+  private static final class FSTATFS { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("fstatfs",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  }
   private static final class SYSCALL3 { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = errnoFunction("syscall",
       FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
@@ -161,6 +165,11 @@ public final class PosixCalls {
 
   public static int removexattr(MemorySegment path, MemorySegment name) {
     return Native.callInt(st -> (int) REMOVEXATTR.H.invokeExact(st, path, name));
+  }
+
+  /** {@code buf}: a {@code struct statfs} (120 bytes on 64-bit Linux, {@code f_type} first). */
+  public static int fstatfs(int fd, MemorySegment buf) {
+    return Native.callInt(st -> (int) FSTATFS.H.invokeExact(st, fd, buf));
   }
 
   /** {@code buf}: a {@code struct statvfs} (112 bytes on 64-bit Linux). */

@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.Ring;
 import org.uringfuse.ring.abi.KernelTimespec;
@@ -32,7 +31,12 @@ import org.uringfuse.ring.sys.LibC;
  */
 public final class UringEventLoop extends AbstractEventLoop {
   private static final int TIMESPEC_POOL = 64;
-  private static final long MAX_IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * An idle loop waits without a timeout: everything that can end the wait (tasks, timers, close)
+   * arrives as a CQE, and an armed timeout would cost two timer reprogrammings per wait (VM exits in
+   * a guest).
+   */
+  private static final long NO_TIMEOUT = -1;
 
   private final Ring ring;
   private final Arena arena = Arena.ofShared();
@@ -251,7 +255,7 @@ public final class UringEventLoop extends AbstractEventLoop {
     reap();
     work += dispatchReady();
     if (work == 0 && mayBlock) {
-      waitForEvents(MAX_IDLE_WAIT_NANOS);
+      waitForEvents(NO_TIMEOUT);
     } else if (ring.pendingSubmissions() > 0 || ring.needsEnter()) {
       submitPending();
     }
@@ -263,7 +267,7 @@ public final class UringEventLoop extends AbstractEventLoop {
   /**
    * Nothing to do: busy-poll for the poller's window (yielding, and stepping aside when another
    * thread wants this CPU), then submit what is pending and block in the same
-   * {@code io_uring_enter} until a CQE arrives (bounded by {@code maxWaitNanos}).
+   * {@code io_uring_enter} until a CQE arrives (bounded by {@code maxWaitNanos}, unless {@link #NO_TIMEOUT}).
    */
   private void waitForEvents(long maxWaitNanos) {
     if (ring.hasCompletions() || hasQueuedWork()) {
@@ -280,7 +284,7 @@ public final class UringEventLoop extends AbstractEventLoop {
     do {
       // Submits what is pending too: an operation that completes inline (a read from the page
       // cache) satisfies the wait at once, and a reply's COMMIT costs no enter of its own.
-      r = ring.enterWithTimeout(1, maxWaitNanos);
+      r = maxWaitNanos == NO_TIMEOUT ? ring.enter(1, IORING_ENTER_GETEVENTS) : ring.enterWithTimeout(1, maxWaitNanos);
       timespecsUsed = 0;
     } while (r == -Errno.EINTR);
     doneBlocking();
