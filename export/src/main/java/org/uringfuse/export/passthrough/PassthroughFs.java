@@ -69,12 +69,12 @@ public final class PassthroughFs implements Filesystem {
   private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
 
   /**
-   * An open file or directory: its fd, whether it bypasses the page cache, and whether it lives in
-   * memory (tmpfs, ramfs: read and written synchronously, see above).
+   * An open file or directory: its fd, and whether it lives in memory (tmpfs, ramfs: read and
+   * written synchronously, see above).
    */
-  private record Handle(int fd, boolean direct, boolean inMemory) {
-    static Handle of(int fd, int openFlags) {
-      return new Handle(fd, (openFlags & O_DIRECT) != 0, FsType.isMemoryBacked(fd));
+  private record Handle(int fd, boolean inMemory) {
+    static Handle of(int fd) {
+      return new Handle(fd, FsType.isMemoryBacked(fd));
     }
   }
 
@@ -443,7 +443,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
-      handles.put((long) fd, Handle.of(fd, flags));
+      handles.put((long) fd, Handle.of(fd));
       reply.ok(fd, fopenFlags(flags));
     }
   }
@@ -477,7 +477,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error((Errno) e);
         return;
       }
-      handles.put((long) fd, Handle.of(fd, flags));
+      handles.put((long) fd, Handle.of(fd));
       reply.ok(entry, fd, fopenFlags(flags));
     }
   }
@@ -498,21 +498,7 @@ public final class PassthroughFs implements Filesystem {
     }
     MemorySegment target = reply.buffer().asSlice(0, size);
     if (h.inMemory()) {
-      long n = LibC.pread(h.fd(), target, size, offset);
-      if (n < 0) {
-        reply.error(errno((int) n));
-      } else {
-        reply.ok((int) n);
-      }
-      return;
-    }
-    if (h.direct() && (target.address() & 4095) != 0) {
-      // O_DIRECT needs an aligned buffer; the classic transport's reply body is not: bounce.
-      MemorySegment bounce = Arena.ofAuto().allocate(size, 4096);
-      req.loop().addSqe(Read.of(h.fd(), bounce, offset), countOrError(n -> {
-        MemorySegment.copy(bounce, 0, target, 0, n);
-        reply.ok(n);
-      }, reply));
+      countOrError(reply::ok, reply).complete((int) LibC.pread(h.fd(), target, size, offset), 0);
       return;
     }
     req.loop().addSqe(Read.of(h.fd(), target, offset), countOrError(reply::ok, reply));
@@ -526,24 +512,12 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     if (h.inMemory()) {
-      long n = LibC.pwrite(h.fd(), data, data.byteSize(), offset);
-      if (n < 0) {
-        reply.error(errno((int) n));
-      } else {
-        reply.ok((int) n);
-      }
+      countOrError(reply::ok, reply).complete((int) LibC.pwrite(h.fd(), data, data.byteSize(), offset), 0);
       return;
     }
-    MemorySegment source = data;
-    if (h.direct() && (data.address() & 4095) != 0) {
-      source = Arena.ofAuto().allocate(data.byteSize(), 4096);
-      MemorySegment.copy(data, 0, source, 0, data.byteSize());
-    }
-    MemorySegment keep = source;
-    req.loop().addSqe(Write.of(h.fd(), source, offset), countOrError(n -> {
-      keep.address();   // the buffer stays reachable until the write completed
-      reply.ok(n);
-    }, reply));
+    // Both transports hand over WRITE data page aligned (and read into page-aligned READ bodies),
+    // as O_DIRECT on the backing file wants.
+    req.loop().addSqe(Write.of(h.fd(), data, offset), countOrError(reply::ok, reply));
   }
 
   @Override
@@ -748,7 +722,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
-      handles.put((long) fd, new Handle(fd, false, false));
+      handles.put((long) fd, new Handle(fd, false));
       reply.ok(fd, 0);
     }
   }

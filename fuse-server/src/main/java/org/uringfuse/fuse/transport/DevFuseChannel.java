@@ -16,18 +16,28 @@ import org.uringfuse.ring.sys.LibC;
  * The classic transport on one event loop: one {@code /dev/fuse} fd (the session's, or a
  * {@code FUSE_DEV_IOC_CLONE}d one per loop) and a pool of request buffers. Each request is read
  * whole into a free buffer and answered with one write of {@code fuse_out_header} + body from the
- * same buffer (the body starts right after the header, so READ data filled in place needs no copy).
+ * same buffer.
+ *
+ * <p>Buffer layout: the request is read {@value #REQUEST_HEADROOM} bytes before a page boundary, so
+ * a WRITE's data (after {@code fuse_in_header} and {@code fuse_write_in}, 80 bytes) starts on the
+ * page; the reply's {@code fuse_out_header} is written 16 bytes before that boundary, so its body
+ * starts on the page too. O_DIRECT reads and writes of the backing file use the buffer as it is.
  *
  * <p>Reading: the non-blocking fd is watched with a level-triggered POLL_ADD on the loop's ring and
- * read until EAGAIN (QEMU's model). (An IORING_OP_READ kept in flight per buffer on a blocking fd
- * was tried: /dev/fuse has no FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio
- * at depth 1 it stalled; the poll model was kept.) When every buffer is busy the channel stops
- * watching until one is answered.
+ * read until EAGAIN (QEMU's model). All loops' clones share the connection's one input queue, so the
+ * polls are {@code EPOLLEXCLUSIVE}: a request wakes one loop, not all of them (with every loop woken
+ * for every request, the classic transport ran at a third of libfuse's speed at depth 1).
+ * (An IORING_OP_READ kept in flight per buffer on a blocking fd was tried: /dev/fuse has no
+ * FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio at depth 1 it stalled.)
+ * When every buffer is busy the channel stops watching until one is answered.
  *
  * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
  */
 public final class DevFuseChannel {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
+  /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data. */
+  static final int REQUEST_HEADROOM = 80;
+  private static final int PAGE = 4096;
 
   private final String name;
   private final int fd;
@@ -48,7 +58,7 @@ public final class DevFuseChannel {
     this.loop = loop;
     this.sink = sink;
     for (int i = 0; i < buffers; i++) {
-      free.add(new Slot(arena.allocate(bufferSize, 4096)));
+      free.add(new Slot(arena.allocate(PAGE + bufferSize, PAGE), bufferSize));
     }
   }
 
@@ -77,15 +87,12 @@ public final class DevFuseChannel {
 
   private void resumePolling() {
     if (!ended && watch == null) {
-      watch = loop.watchFd(fd, PollAdd.POLLIN, this::onReadable);
+      watch = loop.watchFd(fd, PollAdd.POLLIN | PollAdd.EPOLLEXCLUSIVE, this::onReadable);
     }
   }
 
   private void onReadable(int revents) {
-    if (ended) {
-      return;
-    }
-    while (true) {
+    while (!ended) {
       Slot s = free.poll();
       if (s == null) {
         // Every buffer holds a request: stop watching until one is answered.
@@ -93,7 +100,7 @@ public final class DevFuseChannel {
         watch = null;
         return;
       }
-      long n = LibC.read(fd, s.buffer, s.buffer.byteSize());
+      long n = LibC.read(fd, s.request, s.request.byteSize());
       if (n > 0) {
         deliver(s, (int) n);
         continue;
@@ -102,16 +109,15 @@ public final class DevFuseChannel {
       if (n == -Errno.EAGAIN) {
         return;
       }
-      if (n == -Errno.EINTR || n == -Errno.ENOENT) {
-        continue;
+      if (n != -Errno.EINTR && n != -Errno.ENOENT) {
+        end((int) n);
+        return;
       }
-      end((int) n);
-      return;
     }
   }
 
   private void deliver(Slot s, int length) {
-    sink.onDeviceRequest(s, s.buffer, length, loop);
+    sink.onDeviceRequest(s, s.request, length, loop);
   }
 
   private void end(int negErrno) {
@@ -125,14 +131,17 @@ public final class DevFuseChannel {
     sink.onChannelEnded(name, negErrno);
   }
 
-  /** One request buffer: request in, reply out (header at 0, body right after it). */
+  /** One request buffer: request in, reply out, laid out around a page boundary (see above). */
   private final class Slot implements RequestSlot {
-    final MemorySegment buffer;
+    final MemorySegment request;
+    final MemorySegment reply;
     final MemorySegment body;
 
-    Slot(MemorySegment buffer) {
-      this.buffer = buffer;
-      this.body = buffer.asSlice(OutHeader.BYTES);
+    /** {@code memory}: {@code PAGE + bufferSize} bytes, page aligned. */
+    Slot(MemorySegment memory, int bufferSize) {
+      this.request = memory.asSlice(PAGE - REQUEST_HEADROOM, bufferSize);
+      this.reply = memory.asSlice(PAGE - OutHeader.BYTES);
+      this.body = memory.asSlice(PAGE, bufferSize - REQUEST_HEADROOM);
     }
 
     @Override
@@ -143,8 +152,8 @@ public final class DevFuseChannel {
     @Override
     public void send(long unique, int negErrno, int bodyLength) {
       int total = OutHeader.BYTES + bodyLength;
-      ReplyEncoder.outHeader(buffer, total, negErrno, unique);
-      long w = LibC.write(fd, buffer, total);
+      ReplyEncoder.outHeader(reply, total, negErrno, unique);
+      long w = LibC.write(fd, reply, total);
       if (w < 0 && w != -Errno.ENOENT && !ended) {
         // ENOENT: the request was interrupted or aborted meanwhile; nothing to do.
         LOG.log(Level.WARNING, "{0}: reply to {1} failed: {2}", name, unique, Errno.describe((int) w));

@@ -15,6 +15,11 @@ public final class PollAdd extends SqeOp<PollAdd> {
   public static final int POLLHUP = 0x010;
   public static final int POLLNVAL = 0x020;
   public static final int POLLRDHUP = 0x2000;
+  /**
+   * {@code EPOLLEXCLUSIVE}: of several one-shot polls waiting on one wait queue, an event wakes one
+   * (io_uring honours it for one-shot POLL_ADD; the epoll backend ignores it).
+   */
+  public static final int EPOLLEXCLUSIVE = 1 << 28;
 
   private final int fd;
   private final int events;
