@@ -37,7 +37,7 @@ COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY jnr-bridge/pom.xml jnr-bridge/pom.xml
 ENV HOME=/root
 RUN ./mvnw -B -q -DskipTests package -pl export -am \
- && jlink --add-modules java.base,java.logging,jdk.unsupported --strip-java-debug-attributes --no-header-files \
+ && jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-java-debug-attributes --no-header-files \
       --no-man-pages --compress=zip-6 --output /opt/jre \
  && mkdir -p /opt/uringfuse/lib \
  && cp export/target/uringfuse.jar /opt/uringfuse/ && cp export/target/lib/*.jar /opt/uringfuse/lib/

@@ -5,6 +5,7 @@
 module org.uringfuse.fuse {
   requires transitive org.uringfuse.ring;
   requires jdk.unsupported;
+  requires java.management;
   exports org.uringfuse.fuse;
   exports org.uringfuse.fuse.api;
   exports org.uringfuse.fuse.server;

@@ -1,6 +1,8 @@
 package org.uringfuse.fuse.server;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.uringfuse.ring.RingOptions;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.EventLoops;
 import org.uringfuse.ring.loop.LoopOptions;
+import org.uringfuse.ring.loop.PollStats;
 import org.uringfuse.ring.sys.LibC;
 
 /**
@@ -203,6 +206,16 @@ public final class FuseServer implements AutoCloseable {
       sb.append("requests per queue: ").append(java.util.Arrays.toString(q.requestsPerQueue())).append('\n');
     });
     sb.append("max_write: ").append(c.maxWrite()).append('\n');
+    sb.append("poll: ").append(options.poll()).append('\n');
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (EventLoop loop : loops) {
+      PollStats p = loop.pollStats();
+      long cpu = threads.getThreadCpuTime(loop.ownerThread().threadId());
+      sb.append(String.format("loop %s: cpu %d ms, poll hits %d, misses %d, yielded to other threads %d"
+          + " (hit rate %.0f%%), polling %d ms, window %d us%n", loop.ownerThread().getName(),
+          cpu < 0 ? -1 : cpu / 1_000_000, p.hits(), p.misses(), p.yieldedToOthers(), 100 * p.hitRate(),
+          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000));
+    }
     sb.append("requests in flight: ").append(unansweredRequests()).append('\n');
     sb.append("requests: uring ").append(stats().requests("uring")).append(", classic ")
         .append(stats().requests("classic")).append('\n');

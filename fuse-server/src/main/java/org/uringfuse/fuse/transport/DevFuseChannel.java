@@ -45,11 +45,15 @@ public final class DevFuseChannel {
   private final RequestSink sink;
   private final Arena arena = Arena.ofShared();
   private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  private final int maxBuffers;
+  private final int bufferSize;
+  private int allocated;
   private FdWatch watch;
   private boolean ended;
 
   /**
    * @param fd a non-blocking {@code /dev/fuse} fd
+   * @param buffers the most requests this channel holds at once
    * @param bufferSize at least {@code max(8192, 80 + max_write)}, or the kernel refuses the read
    */
   public DevFuseChannel(String name, int fd, EventLoop loop, RequestSink sink, int buffers, int bufferSize) {
@@ -57,9 +61,22 @@ public final class DevFuseChannel {
     this.fd = fd;
     this.loop = loop;
     this.sink = sink;
-    for (int i = 0; i < buffers; i++) {
-      free.add(new Slot(arena.allocate(PAGE + bufferSize, PAGE), bufferSize));
+    this.maxBuffers = buffers;
+    this.bufferSize = bufferSize;
+  }
+
+  /**
+   * A free buffer: a recycled one, or a new one while fewer than {@code buffers} exist (they are
+   * made as requests come, so a session whose requests mostly travel over io_uring keeps one or two
+   * here instead of the whole pool); null when all are busy.
+   */
+  private Slot freeSlot() {
+    Slot s = free.poll();
+    if (s == null && allocated < maxBuffers) {
+      allocated++;
+      s = new Slot(arena.allocate(PAGE + bufferSize, PAGE), bufferSize);
     }
+    return s;
   }
 
   /** Starts reading; loop thread. */
@@ -93,7 +110,7 @@ public final class DevFuseChannel {
 
   private void onReadable(int revents) {
     while (!ended) {
-      Slot s = free.poll();
+      Slot s = freeSlot();
       if (s == null) {
         // Every buffer holds a request: stop watching until one is answered.
         watch.close();

@@ -78,6 +78,11 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   // ------------------------------------------------------------ shared API
 
   @Override
+  public final Thread ownerThread() {
+    return owner;
+  }
+
+  @Override
   public final boolean inLoop() {
     return Thread.currentThread() == owner;
   }

@@ -21,6 +21,9 @@ public interface EventLoop extends Executor, AutoCloseable {
 
   LoopOptions.Backend backend();
 
+  /** The owner thread (for its name and CPU time). */
+  Thread ownerThread();
+
   /** True when called on the owner thread. */
   boolean inLoop();
 
