@@ -49,6 +49,8 @@ COPY --from=build /opt/uringfuse /opt/uringfuse
 RUN mkdir -p /data /mnt/data
 # SIGTERM from `docker stop` unmounts cleanly (the server handles it and exits 0).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/opt/jre/bin/java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto", \
+# Memory flags as in the launcher: one server per container must stay small.
+ENTRYPOINT ["/opt/jre/bin/java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", \
+            "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2", "-Xss1m", "-Xshare:auto", \
             "-cp", "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*", "org.uringfuse.export.cli.Main"]
 CMD ["--help"]

@@ -37,8 +37,6 @@ fio_row() {
     --output-format=json > "$OUT/$prefix-$target-$row.json"
 }
 
-FIO_ROWS=(randread-qd1 randread-qd16x2 seqread-128k randwrite-qd1)
-
 # fio_layout FILE SIZE: writes the data file once (1 MiB O_DIRECT writes), before a target is measured.
 fio_layout() {
   fio --name=layout --filename="$1" --size="$2" --rw=write --bs=1m --direct=1 --output-format=terse >/dev/null

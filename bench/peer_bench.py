@@ -258,6 +258,40 @@ def warm_up(target, args):
         metadata(target.path, 1000)
 
 
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def soak(args, targets):
+    """Every server target under the same load at once for --soak minutes: fio randrw libaio QD16 x
+    CPUs jobs plus a create/stat/unlink loop each; RSS and open fds sampled every 30 s."""
+    servers = [t for t in targets if t.pid]
+    secs = int(args.soak * 60)
+    fios, metas = [], []
+    for t in servers:
+        fios.append(subprocess.Popen(
+            ["fio", "--name=soak", f"--filename={os.path.join(t.path, 'bench.dat')}", f"--size={args.size}",
+             "--direct=1", "--rw=randrw", "--bs=4k", "--ioengine=libaio", "--iodepth=16",
+             f"--numjobs={CPUS}", "--time_based", f"--runtime={secs}", "--output-format=terse"],
+            stdout=subprocess.DEVNULL))
+        loop = ("import os,sys,time\nd=sys.argv[1]; end=time.time()+float(sys.argv[2]); i=0\n"
+                "while time.time()<end:\n p=os.path.join(d,f'soak{i%500}'); os.close(os.open(p,os.O_CREAT|os.O_WRONLY,0o644));"
+                " os.stat(p); os.unlink(p); i+=1\n")
+        metas.append(subprocess.Popen([sys.executable, "-c", loop, t.path, str(secs)]))
+    print(f"== soak: {args.soak:g} min of fio randrw libaio QD16 x {CPUS} jobs + a create/stat/unlink loop on "
+          f"each of {', '.join(t.name for t in servers)} at once; server RSS (MiB) / open fds every 30 s")
+    start = time.monotonic()
+    while True:
+        elapsed = time.monotonic() - start
+        print(f"t={elapsed:5.0f}s  " + "  ".join(f"{t.name}={rss_mib(t.pid):.0f}MiB/{fd_count(t.pid)}fds"
+                                                for t in servers), flush=True)
+        if elapsed >= secs:
+            break
+        time.sleep(min(30, max(1, secs - elapsed)))
+    for p in fios + metas:
+        p.wait(60)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backing", default="tmpfs", help="tmpfs (a fresh tmpfs) or a directory on the disk to test")
@@ -269,6 +303,8 @@ def main():
     ap.add_argument("--size", default="256m", help="data file / image size")
     ap.add_argument("--meta-files", type=int, default=3000, help="files per metadata run")
     ap.add_argument("--uringfuse-opts", default="", help="extra -o options for the uringfuse targets")
+    ap.add_argument("--soak", type=float, metavar="MINUTES",
+                    help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
     args = ap.parse_args()
     if args.targets is None:
         args.targets = ("native,uringfuse-uring,uringfuse-classic,qsd" if args.image else
@@ -296,6 +332,9 @@ def main():
         for t in targets:
             log(f"== starting {t.name}")
             t.start()
+        if args.soak:
+            soak(args, targets)
+            return
         for t in targets:
             log(f"== warming up {t.name}")
             warm_up(t, args)

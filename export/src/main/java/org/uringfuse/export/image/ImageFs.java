@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
@@ -29,6 +30,7 @@ import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.Read;
@@ -40,6 +42,8 @@ import org.uringfuse.ring.sys.LibC;
  * regular file, the job of qemu-storage-daemon's FUSE export. The root node is the file; nothing
  * else exists. Reads, writes, fsync and fallocate are io_uring SQEs on the image, on the loop of the
  * request, straight into and out of the request's buffer; a write is answered only after its CQE.
+ * An image on tmpfs or ramfs is read and written with pread/pwrite on the loop instead: those are
+ * memory copies, and io_uring would hand each to an io-wq worker (shmem files lack FMODE_NOWAIT).
  *
  * <p>The image is opened once and locked exclusively (flock), so a second export of it fails.
  * Writes past the end fail with ENOSPC unless the export is growable. Mode and owner are the image's
@@ -57,6 +61,7 @@ public final class ImageFs implements Filesystem {
   private final ImageOptions options;
   private final boolean readOnly;
   private final AtomicLong size;
+  private final boolean inMemory;
   private volatile int mode;
   private volatile int uid;
   private volatile int gid;
@@ -69,6 +74,7 @@ public final class ImageFs implements Filesystem {
     this.options = options;
     this.readOnly = readOnly;
     this.size = new AtomicLong(size);
+    this.inMemory = FsType.isMemoryBacked(fd);
     this.mode = mode;
     this.uid = uid;
     this.gid = gid;
@@ -232,6 +238,10 @@ public final class ImageFs implements Filesystem {
       }, reply));
       return;
     }
+    if (inMemory) {
+      countOrError(reply::ok, reply).complete((int) LibC.pread(fd, target, len, offset), 0);
+      return;
+    }
     req.loop().addSqe(Read.of(fd, target, offset), countOrError(reply::ok, reply));
   }
 
@@ -259,10 +269,15 @@ public final class ImageFs implements Filesystem {
       writeUnaligned(req, offset, source, reply);
       return;
     }
-    req.loop().addSqe(Write.of(fd, source, offset), countOrError(n -> {
+    CqeHandler written = countOrError(n -> {
       size.accumulateAndGet(offset + n, Math::max);
       reply.ok(n);
-    }, reply));
+    }, reply);
+    if (inMemory) {
+      written.complete((int) LibC.pwrite(fd, source, len, offset), 0);
+      return;
+    }
+    req.loop().addSqe(Write.of(fd, source, offset), written);
   }
 
   /** O_DIRECT read-modify-write through an aligned bounce buffer covering whole 4 KiB blocks. */

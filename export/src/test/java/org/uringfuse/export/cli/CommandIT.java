@@ -66,7 +66,7 @@ class CommandIT {
     Path src = Files.createDirectory(dir.resolve("src"));
     Path mnt = Files.createDirectory(dir.resolve("mnt"));
     Files.writeString(src.resolve("hello"), "hi");
-    Finished r = uringfuse("mount", src.toString(), mnt.toString(),
+    Finished r = uringfuse("mount", src.toString(), mnt.toString(), "-o", "poll=auto:30",
         "--log-file", dir.resolve("server.log").toString());
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("mounted at " + mnt), r.output());
@@ -77,6 +77,9 @@ class CommandIT {
     assertTrue(stats.output().contains("transport: "), stats.output());
     assertTrue(stats.output().lines().anyMatch(l -> l.startsWith("READ ")), stats.output());
     assertTrue(stats.output().contains("requests in flight: "), stats.output());
+    assertTrue(stats.output().contains("poll: auto:30"), stats.output());
+    assertTrue(stats.output().lines().anyMatch(l -> l.matches("loop uringfuse-loop-0: cpu \\d+ ms, poll hits \\d+.*")),
+        stats.output());
     // logrotate: move the log away, SIGHUP, and the server writes to a new file of the same name
     Path log = dir.resolve("server.log");
     Files.move(log, dir.resolve("server.log.1"));

@@ -72,9 +72,22 @@ class MountCommandTest {
     Result l = run("mount", src.toString(), mnt.toString(), "--log-level", "chatty", "--foreground");
     assertEquals(ExitCodes.USAGE, l.code());
     assertTrue(l.err().contains("--log-level must be error, warning, info or debug"), l.err());
+    Result p = run("mount", src.toString(), mnt.toString(), "-o", "poll=sometimes", "--foreground");
+    assertEquals(ExitCodes.USAGE, p.code());
+    assertTrue(p.err().contains("poll must be auto, auto:<us>, off or <us>, got 'sometimes'"), p.err());
     Result t = run("mount", src.toString(), mnt.toString(), "--transport", "carrier-pigeon", "--foreground");
     assertEquals(ExitCodes.USAGE, t.code());
     assertTrue(t.err().contains("--transport must be auto, uring or classic"), t.err());
+  }
+
+  @Test
+  void pollOptionReachesTheLoops() {
+    MountOptionsParser p = new MountOptionsParser(org.uringfuse.fuse.server.MountOptions.defaults());
+    assertEquals(org.uringfuse.ring.loop.PollOptions.auto(50_000), p.mount.poll(), "default");
+    p.apply("poll=off");
+    assertEquals(org.uringfuse.ring.loop.PollOptions.off(), p.mount.poll());
+    p.apply("poll=25");
+    assertEquals(org.uringfuse.ring.loop.PollOptions.fixed(25_000), p.mount.poll());
   }
 
   @Test

@@ -262,6 +262,57 @@ class PassthroughIT {
     }
   }
 
+  /**
+   * A tmpfs backing directory: shmem files lack FMODE_NOWAIT, so io_uring would send every backing
+   * read and write to an io-wq worker thread; the passthrough reads and writes them with
+   * pread/pwrite on the loop instead. fio verify passes, and no io-wq worker serves a loop.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void tmpfsBackingIsServedWithoutIoWqWorkers(TransportKind t) throws Exception {
+    Path base = Files.createTempDirectory("uringfuse-pt-tmpfs");
+    Path src = Files.createDirectory(base.resolve("src"));
+    run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", src.toString());
+    try {
+      PassthroughFs fs = PassthroughFs.open(src, PassthroughOptions.defaults());
+      try (MountFixture f = MountFixture.mount(fs, t, MountOptions.defaults())) {
+        for (String direct : new String[] {"1", "0"}) {
+          // no fallocate: io_uring always runs FALLOCATE on an io-wq worker, rightly
+          String out = run("fio", "--name=verify", "--directory=" + f.mnt, "--rw=randwrite", "--bs=4k",
+              "--size=8m", "--ioengine=psync", "--fallocate=none", "--direct=" + direct, "--verify=crc32c", "--do_verify=1",
+              "--verify_fatal=1", "--verify_state_save=0", "--output-format=terse");
+          assertFalse(out.contains("verify:"), out);
+        }
+        assertEquals(List.of(), ioWqWorkersOfLoops(), "io-wq workers serving the loops");
+      }
+    } finally {
+      MountFixture.runBounded(Duration.ofSeconds(30), "umount", src.toString());
+      deleteTree(base);
+    }
+  }
+
+  /** io-wq worker threads ({@code iou-wrk-<tid>}) of this process's uringfuse loop threads. */
+  static List<String> ioWqWorkersOfLoops() throws IOException {
+    List<String> loops = new ArrayList<>();
+    List<String> workers = new ArrayList<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        String comm;
+        try {
+          comm = Files.readString(task.resolve("comm")).trim();
+        } catch (IOException e) {
+          continue;   // the thread ended meanwhile
+        }
+        if (comm.startsWith("uringfuse-loop")) {
+          loops.add(task.getFileName().toString());
+        } else if (comm.startsWith("iou-wrk-")) {
+          workers.add(comm);
+        }
+      }
+    }
+    return workers.stream().filter(w -> loops.contains(w.substring("iou-wrk-".length()))).toList();
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
   void fourThreadMixedWorkload(TransportKind t) throws Exception {

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The window adapts as QEMU's {@code adjust_polling_time()} does: after a wait that ended within
  * the ceiling, it grows (from 4 us, times {@code grow}); after a wait longer than the ceiling, it
  * shrinks (divided by {@code shrink}). On top of that, polling never competes with other threads for
- * the CPU: the poll loop yields between checks, and a yield that did not come back at once means
- * another thread was runnable on this CPU (a client we serve, more often than not). That poll stops
+ * the CPU: the poll loop yields between checks, and a yield that let another thread run (it came
+ * back late, and the thread's involuntary context switches rose) means another thread wanted this
+ * CPU (a client we serve, more often than not). That poll stops
  * and polling pauses for a back-off period, 1 ms at first and doubling up to 128 ms while such
  * contention keeps being seen; a poll that runs uncontended resets it.
  *
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * counters are volatile so that {@code stats()} may be read from any thread.
  */
 final class AdaptivePoller {
-  /** A sched_yield that returns later than this let another thread run (a bare syscall is ~1 us). */
+  /** A sched_yield that returns later than this may have let another thread run (a bare one is ~1 us). */
   static final long YIELD_TAKEN_NANOS = 6_000;
   private static final long FIRST_WINDOW_NANOS = 4_000;
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

@@ -59,6 +59,7 @@ public final class UringEventLoop extends AbstractEventLoop {
   private final CqeHandler wakeHandler = this::onWakeRead;
 
   private final AdaptivePoller poller;
+  private final MemorySegment rusage;      // getrusage scratch for the poller's contention check
 
   /** Creates the ring on the calling thread, which becomes the owner. */
   public UringEventLoop(LoopOptions options) {
@@ -68,6 +69,7 @@ public final class UringEventLoop extends AbstractEventLoop {
     try {
       this.timespecs = arena.allocate(KernelTimespec.BYTES * TIMESPEC_POOL, 8);
       this.wakeBuffer = arena.allocate(8, 8);
+      this.rusage = arena.allocate(LibC.RUSAGE_BYTES, 8);
       this.wakeValue = Arena.ofAuto().allocate(8, 8);   // never closed: other threads write from it
       wakeValue.set(ValueLayout.JAVA_LONG, 0, 1L);
       // A blocking eventfd: with O_NONBLOCK io_uring would answer the READ with -EAGAIN at once.
@@ -294,12 +296,18 @@ public final class UringEventLoop extends AbstractEventLoop {
     poller.blocked(System.nanoTime() - start);
   }
 
-  /** Polls for the poller's window; true when work showed up (the caller then must not block). */
+  /**
+   * Polls for the poller's window; true when work showed up (the caller then must not block).
+   * Contention check: a yield that came back late may mean another thread ran on this CPU, or just
+   * a timer tick or the hypervisor; only a rise of this thread's involuntary context switches
+   * (getrusage, read at the start of the window and after each late yield) says another thread ran.
+   */
   private boolean poll(long start) {
     long window = poller.window(start);
     if (window == 0) {
       return false;
     }
+    long switchesBefore = LibC.involuntarySwitches(rusage);
     long deadline = start + window;
     long now = start;
     do {
@@ -315,7 +323,7 @@ public final class UringEventLoop extends AbstractEventLoop {
       }
       Thread.yield();
       long after = System.nanoTime();
-      if (after - now > AdaptivePoller.YIELD_TAKEN_NANOS) {
+      if (after - now > AdaptivePoller.YIELD_TAKEN_NANOS && LibC.involuntarySwitches(rusage) != switchesBefore) {
         poller.yieldedToOther(after, after - start);
         return false;
       }

@@ -51,6 +51,10 @@ public final class LibC {
     static final MethodHandle H = errnoFunction("write",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   }
+  private static final class GETRUSAGE { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = errnoFunction("getrusage",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  }
   private static final class PREAD { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = errnoFunction("pread",
       FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
@@ -356,6 +360,22 @@ public final class LibC {
   }
 
   /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
+  /** {@code RUSAGE_THREAD}: the calling thread's usage (include/uapi/linux/resource.h). */
+  public static final int RUSAGE_THREAD = 1;
+  /** {@code sizeof(struct rusage)} on 64-bit Linux. */
+  public static final int RUSAGE_BYTES = 144;
+  /** Offset of {@code ru_nivcsw} in {@code struct rusage}: two timevals, then the 14th long. */
+  private static final long RU_NIVCSW = 32 + 13 * 8;
+
+  /**
+   * Involuntary context switches of the calling thread so far ({@code ru_nivcsw}): preemptions, and
+   * sched_yield calls that let another thread run. {@code scratch}: {@link #RUSAGE_BYTES} bytes.
+   */
+  public static long involuntarySwitches(MemorySegment scratch) {
+    int r = Native.callInt(st -> (int) GETRUSAGE.H.invokeExact(st, RUSAGE_THREAD, scratch));
+    return r < 0 ? r : scratch.get(JAVA_LONG, RU_NIVCSW);
+  }
+
   public static int pinCurrentThread(int cpu) {
     try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
       MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
