@@ -55,7 +55,10 @@ def log(msg):
 
 
 def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+    r = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {(r.stdout + r.stderr).strip()[-2000:]}")
+    return r
 
 
 def is_mountpoint(path):
@@ -164,12 +167,22 @@ class Process(Target):
                 self.proc.wait(5)
 
 
-def make_targets(args, work):
-    """The targets of this run, each with its own mountpoint under work."""
+def layout(path, size):
+    run(["fio", "--name=layout", f"--filename={path}", f"--size={size}", "--rw=write", "--bs=1m", "--direct=1",
+         "--output-format=terse"])
+
+
+def make_targets(args, work, backing):
+    """The targets of this run, each with its own mountpoint under work. Directory targets share the
+    backing directory; image targets each get their own image of the same size on the same store
+    (an export locks its image)."""
     names = args.targets.split(",")
-    src = args.source
     targets = []
     for name in names:
+        src = backing
+        if args.image:
+            src = os.path.join(backing, f"disk-{name}.raw")
+            layout(src, args.size)
         mnt = os.path.join(work, "mnt-" + name)
         logfile = os.path.join(work, name + ".log")
         if args.image:
@@ -319,16 +332,14 @@ def main():
     backing = os.path.join(work, "backing")
     os.makedirs(backing)
     if tmpfs:
-        run(["mount", "-t", "tmpfs", "-o", "size=1g,mode=0755", "tmpfs", backing])
+        run(["mount", "-t", "tmpfs", "-o", "size=4g,mode=0755", "tmpfs", backing])
     else:
         backing = tempfile.mkdtemp(prefix="uringfuse-peer-backing.", dir=args.backing)
     targets = []
     try:
-        data = os.path.join(backing, "disk.raw" if args.image else "bench.dat")
-        run(["fio", "--name=layout", f"--filename={data}", f"--size={args.size}", "--rw=write", "--bs=1m",
-             "--direct=1", "--output-format=terse"])
-        args.source = data if args.image else backing
-        targets = make_targets(args, work)
+        if not args.image:
+            layout(os.path.join(backing, "bench.dat"), args.size)
+        targets = make_targets(args, work, backing)
         for t in targets:
             log(f"== starting {t.name}")
             t.start()
