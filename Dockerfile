@@ -51,6 +51,7 @@ RUN mkdir -p /data /mnt/data
 STOPSIGNAL SIGTERM
 # Memory flags as in the launcher: one server per container must stay small.
 ENTRYPOINT ["/opt/jre/bin/java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", \
-            "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2", "-Xss1m", "-Xshare:auto", \
+            "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2", "-Xss1m", "-XX:TrimNativeHeapInterval=5000", \
+            "-Xshare:auto", \
             "-cp", "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*", "org.uringfuse.export.cli.Main"]
 CMD ["--help"]
