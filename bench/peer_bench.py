@@ -287,10 +287,11 @@ def soak(args, targets):
              "--direct=1", "--rw=randrw", "--bs=4k", "--ioengine=libaio", "--iodepth=16",
              f"--numjobs={CPUS}", "--time_based", f"--runtime={secs}", "--output-format=terse"],
             stdout=subprocess.DEVNULL))
-        loop = ("import os,sys,time\nd=sys.argv[1]; end=time.time()+float(sys.argv[2]); i=0\n"
-                "while time.time()<end:\n p=os.path.join(d,f'soak{i%500}'); os.close(os.open(p,os.O_CREAT|os.O_WRONLY,0o644));"
+        # targets share the backing directory: each loop has names of its own
+        loop = ("import os,sys,time\nd,n=sys.argv[1],sys.argv[3]; end=time.time()+float(sys.argv[2]); i=0\n"
+                "while time.time()<end:\n p=os.path.join(d,f'soak-{n}-{i%500}'); os.close(os.open(p,os.O_CREAT|os.O_WRONLY,0o644));"
                 " os.stat(p); os.unlink(p); i+=1\n")
-        metas.append(subprocess.Popen([sys.executable, "-c", loop, t.path, str(secs)]))
+        metas.append(subprocess.Popen([sys.executable, "-c", loop, t.path, str(secs), t.name]))
     print(f"== soak: {args.soak:g} min of fio randrw libaio QD16 x {CPUS} jobs + a create/stat/unlink loop on "
           f"each of {', '.join(t.name for t in servers)} at once; server RSS (MiB) / open fds every 30 s")
     start = time.monotonic()
