@@ -120,7 +120,10 @@ public interface Filesystem {
     reply.error(Errno.ENOSYS);
   }
 
-  /** @param data the bytes to write, a view of the request buffer */
+  /**
+   * @param data the bytes to write, a view of the request buffer, page aligned on both transports
+   *     (an O_DIRECT write may take it as it is)
+   */
   default void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
       ReplyWrite reply) {
     reply.error(Errno.ENOSYS);

@@ -57,8 +57,9 @@ public final class Replies {
     void ok(byte[] data);
 
     /**
-     * The transport's reply buffer (at least the requested size): fill it, for example with an
-     * io_uring READ, and answer with {@link #ok(long)}. No copy is made.
+     * The transport's reply buffer (at least the requested size, page aligned on both transports,
+     * so an O_DIRECT read may target it): fill it, for example with an io_uring READ, and answer
+     * with {@link #ok(long)}. No copy is made.
      */
     MemorySegment buffer();
 

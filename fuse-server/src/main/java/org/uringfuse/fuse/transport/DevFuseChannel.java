@@ -4,7 +4,9 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
+import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
 import org.uringfuse.fuse.proto.ReplyEncoder;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
@@ -18,7 +20,7 @@ import org.uringfuse.ring.sys.LibC;
  * whole into a free buffer and answered with one write of {@code fuse_out_header} + body from the
  * same buffer.
  *
- * <p>Buffer layout: the request is read {@value #REQUEST_HEADROOM} bytes before a page boundary, so
+ * <p>Buffer layout: the request is read {@link #REQUEST_HEADROOM} bytes before a page boundary, so
  * a WRITE's data (after {@code fuse_in_header} and {@code fuse_write_in}, 80 bytes) starts on the
  * page; the reply's {@code fuse_out_header} is written 16 bytes before that boundary, so its body
  * starts on the page too. O_DIRECT reads and writes of the backing file use the buffer as it is.
@@ -35,8 +37,8 @@ import org.uringfuse.ring.sys.LibC;
  */
 public final class DevFuseChannel {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
-  /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data. */
-  static final int REQUEST_HEADROOM = 80;
+  /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data (80 bytes). */
+  static final int REQUEST_HEADROOM = InHeader.BYTES + ReadWriteIn.BYTES;
   private static final int PAGE = 4096;
 
   private final String name;
