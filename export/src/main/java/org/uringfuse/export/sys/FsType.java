@@ -9,12 +9,12 @@ import java.lang.foreign.MemorySegment;
 public final class FsType {
   private FsType() {}
 
-  public static final int BYTES = 120;
-  static final int TYPE = 0;
+  private static final int BYTES = 120;
+  private static final int TYPE = 0;
   /** {@code TMPFS_MAGIC} from include/uapi/linux/magic.h (tmpfs and shmem). */
-  public static final long TMPFS_MAGIC = 0x01021994L;
+  private static final long TMPFS_MAGIC = 0x01021994L;
   /** {@code RAMFS_MAGIC} from include/uapi/linux/magic.h. */
-  public static final long RAMFS_MAGIC = 0x858458f6L;
+  private static final long RAMFS_MAGIC = 0x858458f6L;
 
   /** True when {@code fd}'s filesystem keeps its data only in memory (tmpfs, ramfs). */
   public static boolean isMemoryBacked(int fd) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * contention keeps being seen; a poll that runs uncontended resets it.
  *
  * <p>Threads: every method but {@link #stats()} is called by the loop's owner thread only; the
- * counters are volatile so that {@code stats()} may be read from any thread.
+ * counters, the window and the pause flag are volatile so that {@code stats()} may be read from any
+ * thread.
  */
 final class AdaptivePoller {
   /** A sched_yield that returns later than this may have let another thread run (a bare one is ~1 us). */
@@ -25,21 +26,19 @@ final class AdaptivePoller {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(128);
 
   private final PollOptions options;
-  private long window;
+  private volatile long window;
   private long pausedUntil;
-  private boolean paused;
+  private volatile boolean paused;
   private long backoff = MIN_BACKOFF_NANOS;
 
   private volatile long hits;
   private volatile long misses;
   private volatile long yielded;
   private volatile long polledNanos;
-  private volatile long windowNow;
 
   AdaptivePoller(PollOptions options) {
     this.options = options;
     this.window = options.mode() == PollOptions.Mode.FIXED ? options.maxNanos() : 0;
-    this.windowNow = window;
   }
 
   /** The window to poll now ({@code now} from System.nanoTime()); 0 means block at once. */
@@ -52,7 +51,6 @@ final class AdaptivePoller {
         return 0;
       }
       paused = false;
-      windowNow = window;
     }
     return window;
   }
@@ -78,7 +76,6 @@ final class AdaptivePoller {
     paused = true;
     pausedUntil = now + backoff;
     backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-    windowNow = 0;
   }
 
   /** The loop blocked for {@code blockNanos} (polling included): adapt the auto window. */
@@ -95,12 +92,9 @@ final class AdaptivePoller {
     } else if (window < max) {
       window = window == 0 ? Math.min(FIRST_WINDOW_NANOS, max) : Math.min(window * options.grow(), max);
     }
-    if (!paused) {
-      windowNow = window;
-    }
   }
 
   PollStats stats() {
-    return new PollStats(hits, misses, yielded, polledNanos, windowNow);
+    return new PollStats(hits, misses, yielded, polledNanos, paused ? 0 : window);
   }
 }

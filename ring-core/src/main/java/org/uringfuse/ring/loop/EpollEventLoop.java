@@ -237,12 +237,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
     }
   }
 
-  /** Nothing to flush: operations start as soon as they are added. */
-  @Override
-  public void submitNow() {
-    checkThread();
-  }
-
   private void post(long userData, int res, int flags) {
     ready.add(new Completion(userData, res, flags));
   }

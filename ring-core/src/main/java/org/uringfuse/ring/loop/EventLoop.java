@@ -50,12 +50,6 @@ public interface EventLoop extends Executor, AutoCloseable {
    */
   FdWatch watchFd(int fd, int events, IntConsumer onReady);
 
-  /**
-   * Hands every SQE prepared so far to the kernel now instead of at the end of the iteration (for
-   * latency-critical completions such as a FUSE reply). Owner thread only; a no-op without io_uring.
-   */
-  void submitNow();
-
   /** Runs {@code task} on this loop after {@code delayNanos}; returns an id for {@link #cancel}. */
   long schedule(long delayNanos, Runnable task);
 

@@ -119,14 +119,6 @@ public final class UringEventLoop extends AbstractEventLoop {
     return userData;
   }
 
-  @Override
-  public void submitNow() {
-    checkThread();
-    if (ring.pendingSubmissions() > 0) {
-      submitPending();
-    }
-  }
-
   /** Submits what is pending without waiting; handles EINTR, EBUSY and EAGAIN. */
   private void submitPending() {
     while (true) {

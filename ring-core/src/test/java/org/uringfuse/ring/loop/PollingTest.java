@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.uringfuse.ring.sys.LibC;
@@ -79,9 +81,10 @@ class PollingTest {
   }
 
   /**
-   * A real loop (pinned to CPU 1) with a fixed window, woken by a thread on CPU 0 while idle: the
-   * poll sees the task (a hit). Then a busy thread pinned to the loop's CPU: the polls yield to it
-   * and stop, instead of spinning beside it.
+   * A real loop (pinned to CPU 1) with a fixed window, woken again and again by a thread on CPU 0:
+   * each task lands while the loop polls after the previous one, and the poll sees it (a hit). Then
+   * a busy thread pinned to the loop's CPU: the polls yield to it and stop, instead of spinning
+   * beside it. Each phase wakes the loop until its counter moves, bounded.
    */
   @Test
   void aRealLoopCountsHitsAndStepsAsideForABusyThread() throws Exception {
@@ -96,26 +99,26 @@ class PollingTest {
       });
       assertTrue(pinned.await(5, TimeUnit.SECONDS));
       // Other threads of this JVM (the JIT) may share CPU 1 for a while, and the loop then rightly
-      // backs off: keep waking it (bounded) until a poll catches a task.
-      onCpu(0, () -> {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (loop.pollStats().hits() == 0 && System.nanoTime() < deadline) {
-          wakeRepeatedly(loop, 1, 1);
-        }
-      });
+      // backs off: keep waking it until a poll catches a task.
+      onCpu(0, () -> wakeUntil(loop, () -> loop.pollStats().hits() > 0));
       assertTrue(loop.pollStats().hits() > 0, "an idle loop woken from another CPU polls and hits: "
           + loop.pollStats());
 
       long yieldedBefore = loop.pollStats().yieldedToOthers();
+      AtomicBoolean stop = new AtomicBoolean();
       Thread spinner = Thread.ofPlatform().start(() -> {
         LibC.pinCurrentThread(1);
-        long end = System.nanoTime() + 300_000_000L;
-        while (System.nanoTime() < end) {
+        long end = System.nanoTime() + WAKE_BOUND_NANOS;
+        while (!stop.get() && System.nanoTime() < end) {
           Thread.onSpinWait();
         }
       });
-      onCpu(0, () -> wakeRepeatedly(loop, 20, 5));
-      spinner.join(5_000);
+      try {
+        onCpu(0, () -> wakeUntil(loop, () -> loop.pollStats().yieldedToOthers() > yieldedBefore));
+      } finally {
+        stop.set(true);
+        spinner.join(5_000);
+      }
       assertTrue(loop.pollStats().yieldedToOthers() > yieldedBefore,
           "polls beside a busy thread on the same CPU must step aside: " + loop.pollStats());
     } finally {
@@ -123,13 +126,16 @@ class PollingTest {
     }
   }
 
-  private static void wakeRepeatedly(EventLoop loop, int times, long pauseMillis) {
+  private static final long WAKE_BOUND_NANOS = 10_000_000_000L;
+
+  /** Runs a task on the loop and waits for it, again and again, until {@code done} (at most 10 s). */
+  private static void wakeUntil(EventLoop loop, BooleanSupplier done) {
+    long deadline = System.nanoTime() + WAKE_BOUND_NANOS;
     try {
-      for (int i = 0; i < times; i++) {
+      while (!done.getAsBoolean() && System.nanoTime() < deadline) {
         CountDownLatch ran = new CountDownLatch(1);
         loop.execute(ran::countDown);
         assertTrue(ran.await(5, TimeUnit.SECONDS), "task did not run");
-        Thread.sleep(pauseMillis);
       }
     } catch (InterruptedException e) {
       throw new AssertionError(e);
