@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
@@ -47,9 +48,12 @@ import org.uringfuse.ring.sys.LibC;
  *
  * <p>The image is opened once and locked exclusively (flock), so a second export of it fails.
  * Writes past the end fail with ENOSPC unless the export is growable. Mode and owner are the image's
- * unless set by options; changes to them are applied to the image file.
+ * unless set by options; chmod, chown and touch change the export's view only, never the image file.
+ * With cache=none, a write that is not sector aligned is a read-modify-write of whole blocks under
+ * {@link BlockLocks}, so concurrent writers to one block never lose each other's bytes.
  *
- * <p>Threads: called from every loop thread. {@link #size} is atomic; everything else is immutable.
+ * <p>Threads: called from every loop thread. {@link #size} is atomic, {@link #blockLocks} locks
+ * itself, the exported file's attributes are guarded by this object's monitor.
  */
 public final class ImageFs implements Filesystem {
   private static final System.Logger LOG = System.getLogger(ImageFs.class.getName());
@@ -62,9 +66,13 @@ public final class ImageFs implements Filesystem {
   private final boolean readOnly;
   private final AtomicLong size;
   private final boolean inMemory;
-  private volatile int mode;
-  private volatile int uid;
-  private volatile int gid;
+  private final BlockLocks blockLocks = new BlockLocks();
+  // The exported file's own attributes (guarded by this): never written to the image file.
+  private int mode;
+  private int uid;
+  private int gid;
+  private Instant atime;   // null: the image's
+  private Instant mtime;   // null: the image's
 
   private ImageFs(Path image, int fd, boolean blockDevice, ImageOptions options, boolean readOnly, long size,
       int mode, int uid, int gid) {
@@ -137,8 +145,12 @@ public final class ImageFs implements Filesystem {
       Attr img = Statx.toAttr(st);
       long bytes = size.get();
       long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
-      return new Attr(FuseKernel.FUSE_ROOT_ID, bytes, blocks, img.atimeSec(), img.atimeNsec(), img.mtimeSec(),
-          img.mtimeNsec(), img.ctimeSec(), img.ctimeNsec(), Attr.S_IFREG | mode, 1, uid, gid, 0, 4096);
+      synchronized (this) {
+        return new Attr(FuseKernel.FUSE_ROOT_ID, bytes, blocks,
+            atime != null ? atime.getEpochSecond() : img.atimeSec(), atime != null ? atime.getNano() : img.atimeNsec(),
+            mtime != null ? mtime.getEpochSecond() : img.mtimeSec(), mtime != null ? mtime.getNano() : img.mtimeNsec(),
+            img.ctimeSec(), img.ctimeNsec(), Attr.S_IFREG | mode, 1, uid, gid, 0, 4096);
+      }
     }
   }
 
@@ -155,62 +167,95 @@ public final class ImageFs implements Filesystem {
     reply.error(Errno.ENOTDIR);
   }
 
+  /** cache=none serves the file with FOPEN_DIRECT_IO; it can still be mapped shared (a VM, a loop device). */
+  @Override
+  public long wantedInitFlags() {
+    return FuseKernel.FUSE_DIRECT_IO_ALLOW_MMAP;
+  }
+
   @Override
   public void getattr(Request req, long node, long fh, ReplyAttr reply) {
     reply.ok(attr(), ATTR_TIMEOUT);
   }
 
+  /**
+   * Size changes reach the image (within the export's rules); mode, owner and times are the export's
+   * own, in memory, as in QEMU's export: a caller who owns the exported file (see {@code uid=}) may
+   * chmod it, and that never changes the image file the server opened as root.
+   */
   @Override
   public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
-    if ((c.hasMode() || c.hasSize()) && refuseWrite(reply)) {
+    if ((c.hasMode() || c.hasSize() || c.hasUid() || c.hasGid()) && refuseWrite(reply)) {
       return;
     }
-    try (Arena a = Arena.ofConfined()) {
-      if (c.hasSize()) {
-        long now = size.get();
-        if (c.size() > now && !options.growable()) {
-          reply.error(Errno.ENOSPC);
-          return;
-        }
-        if (blockDevice && c.size() != now) {
-          reply.error(Errno.EINVAL);
-          return;
-        }
-        int r = LibC.ftruncate(fd, c.size());
-        if (r < 0) {
-          reply.error(Errno.ofNegative(r));
-          return;
-        }
-        size.set(c.size());
+    if (c.hasSize()) {
+      Errno e = resize(c.size());
+      if (e != null) {
+        reply.error(e);
+        return;
       }
+    }
+    synchronized (this) {
       if (c.hasMode()) {
         mode = c.mode() & 07777;
-        if (!blockDevice) {
-          PosixCalls.fchmodat(AT_FDCWD, a.allocateFrom("/proc/self/fd/" + fd), mode, 0);
-        }
+      } else if (req.killSuidGid()) {
+        mode = withoutSetIdBits(mode);
       }
-      if (c.hasUid() || c.hasGid()) {
-        uid = c.hasUid() ? c.uid() : uid;
-        gid = c.hasGid() ? c.gid() : gid;
-        PosixCalls.fchownat(fd, EMPTY_PATH, uid, gid, AT_EMPTY_PATH);
+      uid = c.hasUid() ? c.uid() : uid;
+      gid = c.hasGid() ? c.gid() : gid;
+      if (c.hasAtime()) {
+        atime = c.atimeNow() ? Instant.now() : Instant.ofEpochSecond(c.atimeSec(), c.atimeNsec());
       }
-      if (c.hasAtime() || c.hasMtime()) {
-        MemorySegment times = a.allocate(32, 8);
-        times.set(JAVA_LONG, 0, c.atimeSec());
-        times.set(JAVA_LONG, 8, !c.hasAtime() ? UTIME_OMIT : c.atimeNow() ? UTIME_NOW : c.atimeNsec());
-        times.set(JAVA_LONG, 16, c.mtimeSec());
-        times.set(JAVA_LONG, 24, !c.hasMtime() ? UTIME_OMIT : c.mtimeNow() ? UTIME_NOW : c.mtimeNsec());
-        PosixCalls.futimens(fd, times);
+      if (c.hasMtime()) {
+        mtime = c.mtimeNow() ? Instant.now() : Instant.ofEpochSecond(c.mtimeSec(), c.mtimeNsec());
       }
     }
     reply.ok(attr(), ATTR_TIMEOUT);
   }
 
+  /** Truncates or grows the image to {@code newSize}, within the export's rules; null when done. */
+  private Errno resize(long newSize) {
+    long now = size.get();
+    if (newSize == now) {
+      return null;
+    }
+    if (newSize > now && !options.growable()) {
+      return Errno.ENOSPC;
+    }
+    if (blockDevice) {
+      return Errno.EINVAL;
+    }
+    int r = LibC.ftruncate(fd, newSize);
+    if (r < 0) {
+      return Errno.ofNegative(r);
+    }
+    size.set(newSize);
+    return null;
+  }
+
+  /** The kernel's rule for a write by someone without CAP_FSETID: set-uid goes, set-gid if group-executable. */
+  private static int withoutSetIdBits(int mode) {
+    int m = mode & ~04000;
+    return (m & 02010) == 02010 ? m & ~02000 : m;
+  }
+
   @Override
   public void open(Request req, long node, int flags, ReplyOpen reply) {
-    if ((flags & O_ACCMODE) != O_RDONLY && readOnly) {
+    if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0) && readOnly) {
       reply.error(Errno.EROFS);
       return;
+    }
+    if ((flags & O_TRUNC) != 0 && !blockDevice) {   // ATOMIC_O_TRUNC: the open truncates (a block device ignores it)
+      Errno e = resize(0);
+      if (e != null) {
+        reply.error(e);
+        return;
+      }
+      if (req.killSuidGid()) {
+        synchronized (this) {
+          mode = withoutSetIdBits(mode);
+        }
+      }
     }
     // cache=none: the kernel keeps no page cache of the exported file either (as QEMU's export).
     int fopen = options.directIo() ? FuseKernel.FOPEN_DIRECT_IO | FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES : 0;
@@ -264,43 +309,81 @@ public final class ImageFs implements Filesystem {
       }
       len = end - offset;   // a write that straddles the end is cut short, as on a block device
     }
+    if (req.killSuidGid()) {
+      synchronized (this) {
+        mode = withoutSetIdBits(mode);
+      }
+    }
     MemorySegment source = data.asSlice(0, len);
-    if (options.directIo() && (misaligned(source) || offset % 512 != 0 || len % 512 != 0)) {
-      writeUnaligned(req, offset, source, reply);
+    if (!options.directIo()) {
+      writeAligned(req, offset, source, reply, () -> {});
       return;
     }
-    CqeHandler written = countOrError(n -> {
-      size.accumulateAndGet(offset + n, Math::max);
-      reply.ok(n);
-    }, reply);
+    // cache=none: whole blocks of the image are locked while written (see BlockLocks).
+    long lockStart = offset & ~4095L;
+    long lockEnd = (offset + len + 4095) & ~4095L;
+    boolean aligned = !misaligned(source) && offset % 512 == 0 && len % 512 == 0;
+    blockLocks.acquire(lockStart, lockEnd, req.loop(), () -> {
+      Runnable unlock = () -> blockLocks.release(lockStart, lockEnd);
+      if (aligned) {
+        writeAligned(req, offset, source, reply, unlock);
+      } else {
+        writeUnaligned(req, offset, source, reply, unlock);
+      }
+    });
+  }
+
+  private void writeAligned(Request req, long offset, MemorySegment source, ReplyWrite reply, Runnable done) {
+    CqeHandler written = (res, flags) -> {
+      done.run();
+      if (res < 0) {
+        reply.error(Errno.ofNegative(res));
+        return;
+      }
+      size.accumulateAndGet(offset + res, Math::max);
+      reply.ok(res);
+    };
     if (inMemory) {
-      written.complete((int) LibC.pwrite(fd, source, len, offset), 0);
+      written.complete((int) LibC.pwrite(fd, source, source.byteSize(), offset), 0);
       return;
     }
     req.loop().addSqe(Write.of(fd, source, offset), written);
   }
 
-  /** O_DIRECT read-modify-write through an aligned bounce buffer covering whole 4 KiB blocks. */
-  private void writeUnaligned(Request req, long offset, MemorySegment data, ReplyWrite reply) {
+  /**
+   * O_DIRECT read-modify-write through an aligned bounce buffer covering whole 4 KiB blocks; the
+   * caller holds those blocks. The write is rounded to sectors, so a regular image is cut back to
+   * its logical end afterwards: a partial last sector never grows it.
+   */
+  private void writeUnaligned(Request req, long offset, MemorySegment data, ReplyWrite reply, Runnable done) {
     long alignedStart = offset & ~4095L;
     int span = (int) (((offset + data.byteSize() + 4095) & ~4095L) - alignedStart);
     MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
     bounce.fill((byte) 0);
     req.loop().addSqe(Read.of(fd, bounce, alignedStart), (res, flags) -> {
       if (res < 0) {
+        done.run();
         reply.error(Errno.ofNegative(res));
         return;
       }
       MemorySegment.copy(data, 0, bounce, offset - alignedStart, data.byteSize());
       long newEnd = Math.max(size.get(), offset + data.byteSize());
       long writeLen = Math.min(span, ((newEnd - alignedStart + 511) & ~511L));
-      req.loop().addSqe(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), countOrError(n -> {
-        if (!blockDevice && newEnd > size.get()) {
-          LibC.ftruncate(fd, newEnd);   // the sector-rounded write may pass the logical end
+      req.loop().addSqe(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
+        int trimmed = 0;
+        if (wres >= 0 && !blockDevice && alignedStart + writeLen > newEnd) {
+          trimmed = LibC.ftruncate(fd, newEnd);
+        }
+        if (wres >= 0 && trimmed == 0) {
           size.accumulateAndGet(newEnd, Math::max);
         }
-        reply.ok(data.byteSize());
-      }, reply));
+        done.run();
+        if (wres < 0 || trimmed < 0) {
+          reply.error(Errno.ofNegative(wres < 0 ? wres : trimmed));
+        } else {
+          reply.ok(data.byteSize());
+        }
+      });
     });
   }
 

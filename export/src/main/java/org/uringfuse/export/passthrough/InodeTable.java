@@ -1,5 +1,6 @@
 package org.uringfuse.export.passthrough;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.uringfuse.ring.sys.LibC;
  * removed from both maps (unpublished), so no other thread can pick it up afterwards.
  */
 final class InodeTable {
+  private static final System.Logger LOG = System.getLogger(InodeTable.class.getName());
   private final Map<Long, Inode> byNodeId = new HashMap<>();
   private final Map<Key, Inode> byIdentity = new HashMap<>();
   private long nextNodeId = FuseKernel.FUSE_ROOT_ID + 1;
@@ -57,20 +59,26 @@ final class InodeTable {
     return n;
   }
 
-  /** FORGET: drops {@code count} references; closes the fd at zero. Underflow is a bug and throws. */
+  /**
+   * FORGET: drops {@code count} references; closes the fd at zero. A forget of an unknown node or
+   * of more references than were given is the kernel's bug or a forged request: it is logged, the
+   * node (if any) is dropped, and nothing throws, so the rest of a BATCH_FORGET still applies.
+   */
   void forget(long nodeId, long count) {
     Inode dead = null;
     synchronized (this) {
       Inode n = byNodeId.get(nodeId);
       if (n == null) {
-        throw new IllegalStateException("FORGET of unknown node " + nodeId);
+        LOG.log(Level.WARNING, "FORGET of unknown node {0}: ignored", nodeId);
+        return;
       }
       if (n.nodeId == FuseKernel.FUSE_ROOT_ID) {
         return;
       }
       if (count > n.lookupCount) {
-        throw new IllegalStateException("lookup count of node " + nodeId + " would go below zero: "
-            + n.lookupCount + " - " + count);
+        LOG.log(Level.WARNING, "FORGET of {0} references to node {1}, which has {2}: dropping the node",
+            count, nodeId, n.lookupCount);
+        count = n.lookupCount;
       }
       n.lookupCount -= count;
       if (n.lookupCount == 0) {

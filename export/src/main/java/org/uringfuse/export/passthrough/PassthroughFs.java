@@ -12,16 +12,18 @@ import static org.uringfuse.fuse.api.Attr.S_IFMT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
+import org.uringfuse.export.sys.ThreadCredentials;
+import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Errno;
+import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -56,8 +58,12 @@ import org.uringfuse.ring.sys.LibC;
  * would hand each one to an io-wq worker thread (two context switches per request); they are read
  * and written with pread/pwrite on the loop instead. Metadata operations are direct syscalls.
  *
- * <p>Identity: when the server runs as root, what a caller creates is chowned to the caller's uid
- * (and gid, or the directory's gid under a set-gid directory), as on a local filesystem.
+ * <p>Identity: when the server runs as root, names are created with the caller's fsuid, fsgid,
+ * supplementary group and umask on the serving thread ({@link ThreadCredentials}), so a new file is
+ * never root's, even for an instant. Set-user-ID and set-group-ID bits are cleared when the kernel
+ * says the caller may not keep them ({@link Request#killSuidGid}); the server writes as root, so the
+ * backing filesystem would not clear them itself. Writing {@code security.*} and {@code system.*}
+ * extended attributes other than POSIX ACLs (which the kernel checks) is root's alone.
  *
  * <p>Threads: called from every loop thread. Shared state: the {@link InodeTable} (its own lock) and
  * the handle map (concurrent). Each call allocates its scratch memory in a confined arena.
@@ -65,7 +71,7 @@ import org.uringfuse.ring.sys.LibC;
 public final class PassthroughFs implements Filesystem {
   private final InodeTable inodes;
   private final PassthroughOptions options;
-  private final boolean chownToCaller;
+  private final boolean actAsCaller;
   private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
 
   /**
@@ -81,7 +87,7 @@ public final class PassthroughFs implements Filesystem {
   private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
     this.inodes = inodes;
     this.options = options;
-    this.chownToCaller = FuseSyscalls.getuid() == 0;
+    this.actAsCaller = FuseSyscalls.getuid() == 0;
   }
 
   /** Opens the export root; the directory must exist. */
@@ -159,7 +165,7 @@ public final class PassthroughFs implements Filesystem {
 
   /** Opens {@code name} under {@code parent} as O_PATH (never following it) and takes a lookup reference. */
   private Object lookupEntry(Arena a, Inode parent, String name) {
-    int fd = LibC.openat(parent.fd, a.allocateFrom(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+    int fd = LibC.openat(parent.fd, FileNames.toCString(a, name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) {
       return errno(fd);
     }
@@ -192,18 +198,15 @@ public final class PassthroughFs implements Filesystem {
     return st;
   }
 
-  /** Gives a newly created name to the caller (root server only); honours set-gid directories. */
-  private int chownNew(Arena a, Request req, Inode parent, String name) {
-    if (!chownToCaller) {
-      return 0;
-    }
-    int gid = req.gid();
-    MemorySegment pst = a.allocate(Statx.BYTES, 8);
-    if (Statx.ofFd(parent.fd, Statx.STATX_BASIC_STATS, pst) == 0
-        && (Statx.mode(pst) & 02000) != 0) {
-      gid = Statx.gid(pst);
-    }
-    return PosixCalls.fchownat(parent.fd, a.allocateFrom(name), req.uid(), gid, AT_SYMLINK_NOFOLLOW);
+  /**
+   * Runs a call that creates a name with the caller's identity and umask (see
+   * {@link ThreadCredentials}): the new inode is the caller's from the start, with the group the
+   * kernel gives it (the caller's, or a set-gid parent's), and the backing filesystem checks the
+   * caller's right to create it. A server that is not root creates as itself.
+   */
+  private long asCaller(Request req, int umask, ThreadCredentials.Call call) {
+    ThreadCredentials.umask(umask);
+    return actAsCaller ? ThreadCredentials.runAs(req.uid(), req.gid(), req.supplementaryGroups(), call) : call.run();
   }
 
   // ---------------------------------------------------------------- names
@@ -281,6 +284,9 @@ public final class PassthroughFs implements Filesystem {
       if (r == 0 && c.hasSize()) {
         r = h != null ? LibC.ftruncate(h.fd(), c.size()) : PosixCalls.truncate(proc, c.size());
       }
+      if (r == 0 && req.killSuidGid() && !c.hasMode()) {
+        r = SetIdBits.clear(h != null ? h.fd() : n.fd, false);
+      }
       if (r == 0 && (c.hasAtime() || c.hasMtime())) {
         MemorySegment times = a.allocate(32, 8);
         setTime(times, 0, c.hasAtime(), c.atimeNow(), c.atimeSec(), c.atimeNsec());
@@ -324,28 +330,37 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
-    create(req, parent, name, reply, (a, p) -> PosixCalls.mknodat(p.fd, a.allocateFrom(name), mode, rdev));
+    makeName(req, parent, name, umask, reply, (a, p) -> PosixCalls.mknodat(p.fd, FileNames.toCString(a, name), mode, rdev));
   }
 
   @Override
   public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    create(req, parent, name, reply, (a, p) -> LibC.mkdirat(p.fd, a.allocateFrom(name), mode & 07777));
+    makeName(req, parent, name, umask, reply, (a, p) -> LibC.mkdirat(p.fd, FileNames.toCString(a, name), mode & 07777));
   }
 
   @Override
   public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    create(req, parent, name, reply, (a, p) -> LibC.symlinkat(a.allocateFrom(target), p.fd, a.allocateFrom(name)));
+    makeName(req, parent, name, 0, reply,
+        (a, p) -> LibC.symlinkat(FileNames.toCString(a, target), p.fd, FileNames.toCString(a, name)));
   }
 
+  /** A new hard link is an existing inode: made as root (no new owner to decide), nothing followed. */
   @Override
   public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
     Inode n = inode(node, reply);
-    if (n == null) {
+    Inode p = n == null ? null : writableParent(newParent, newName, reply);
+    if (p == null) {
       return;
     }
-    // AT_EMPTY_PATH links the O_PATH fd itself (root has CAP_DAC_READ_SEARCH); nothing is followed.
-    create(req, newParent, newName, reply, (a, p) ->
-        LibC.linkat(n.fd, EMPTY_PATH, p.fd, a.allocateFrom(newName), AT_EMPTY_PATH), false);
+    try (Arena a = Arena.ofConfined()) {
+      // AT_EMPTY_PATH links the O_PATH fd itself (root has CAP_DAC_READ_SEARCH); nothing is followed.
+      int r = LibC.linkat(n.fd, EMPTY_PATH, p.fd, FileNames.toCString(a, newName), AT_EMPTY_PATH);
+      if (r < 0) {
+        reply.error(errno(r));
+        return;
+      }
+      replyEntry(a, p, newName, reply);
+    }
   }
 
   /** A syscall that creates {@code name} under a parent. */
@@ -353,23 +368,16 @@ public final class PassthroughFs implements Filesystem {
     int create(Arena a, Inode parent);
   }
 
-  private void create(Request req, long parent, String name, ReplyEntry reply, Creator op) {
-    create(req, parent, name, reply, op, true);
-  }
-
-  private void create(Request req, long parent, String name, ReplyEntry reply, Creator op, boolean chown) {
+  private void makeName(Request req, long parent, String name, int umask, ReplyEntry reply, Creator op) {
     Inode p = writableParent(parent, name, reply);
     if (p == null) {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int r = op.create(a, p);
+      long r = asCaller(req, umask, () -> op.create(a, p));
       if (r < 0) {
         reply.error(errno(r));
         return;
-      }
-      if (chown) {
-        chownNew(a, req, p, name);
       }
       replyEntry(a, p, name, reply);
     }
@@ -391,7 +399,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int r = LibC.unlinkat(p.fd, a.allocateFrom(name), flags);
+      int r = LibC.unlinkat(p.fd, FileNames.toCString(a, name), flags);
       okOrError(reply, r);
     }
   }
@@ -417,14 +425,19 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      okOrError(reply, LibC.renameat2(p.fd, a.allocateFrom(name), np.fd, a.allocateFrom(newName), flags));
+      okOrError(reply, LibC.renameat2(p.fd, FileNames.toCString(a, name), np.fd, FileNames.toCString(a, newName), flags));
     }
   }
 
   // ---------------------------------------------------------------- files
 
+  /**
+   * The flags to reopen a file with. O_CREAT and O_EXCL belong to CREATE; O_NOFOLLOW was already
+   * applied by the kernel to the name the caller opened, and here it would refuse the
+   * {@code /proc/self/fd} link the file is reopened through.
+   */
   private static int openFlags(int flags) {
-    return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY)) | O_CLOEXEC;
+    return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW)) | O_CLOEXEC;
   }
 
   @Override
@@ -443,6 +456,14 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
+      if (req.killSuidGid() && (flags & O_TRUNC) != 0) {
+        int r = SetIdBits.clear(fd, false);
+        if (r < 0) {
+          LibC.close(fd);
+          reply.error(errno(r));
+          return;
+        }
+      }
       handles.put((long) fd, Handle.of(fd));
       reply.ok(fd, fopenFlags(flags));
     }
@@ -454,7 +475,7 @@ public final class PassthroughFs implements Filesystem {
    */
   private static int fopenFlags(int flags) {
     return (flags & O_DIRECT) != 0
-        ? org.uringfuse.fuse.abi.FuseKernel.FOPEN_DIRECT_IO | org.uringfuse.fuse.abi.FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES
+        ? FuseKernel.FOPEN_DIRECT_IO | FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES
         : 0;
   }
 
@@ -465,12 +486,13 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      int fd = LibC.openat(p.fd, a.allocateFrom(name), openFlags(flags) | O_CREAT | O_NOFOLLOW, mode & 07777);
+      MemorySegment cname = FileNames.toCString(a, name);
+      int open = openFlags(flags) | O_CREAT | (flags & O_EXCL) | O_NOFOLLOW;
+      int fd = (int) asCaller(req, umask, () -> LibC.openat(p.fd, cname, open, mode & 07777));
       if (fd < 0) {
         reply.error(errno(fd));
         return;
       }
-      chownNew(a, req, p, name);
       Object e = lookupEntry(a, p, name);
       if (!(e instanceof Entry entry)) {
         LibC.close(fd);
@@ -510,6 +532,13 @@ public final class PassthroughFs implements Filesystem {
     Handle h = handle(fh, reply);
     if (h == null || readOnly(reply)) {
       return;
+    }
+    if (req.killSuidGid()) {
+      int r = SetIdBits.clear(h.fd(), false);
+      if (r < 0) {
+        reply.error(errno(r));
+        return;
+      }
     }
     if (h.inMemory()) {
       countOrError(reply::ok, reply).complete((int) LibC.pwrite(h.fd(), data, data.byteSize(), offset), 0);
@@ -656,9 +685,34 @@ public final class PassthroughFs implements Filesystem {
     if (n == null || readOnly(reply)) {
       return;
     }
-    try (Arena a = Arena.ofConfined()) {   // value is a view of the (native) request buffer: no copy
-      okOrError(reply, PosixCalls.setxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name), value, flags));
+    if (rootOnlyXattr(req, name, reply)) {
+      return;
     }
+    try (Arena a = Arena.ofConfined()) {   // value is a view of the (native) request buffer: no copy
+      int r = PosixCalls.setxattr(a.allocateFrom(n.procPath()), FileNames.toCString(a, name), value, flags);
+      if (r == 0 && req.killSuidGid()) {
+        r = SetIdBits.clear(n.fd, true);   // an ACL set by a caller outside the file's group
+      }
+      okOrError(reply, r);
+    }
+  }
+
+  private static final String ACL_ACCESS = "system.posix_acl_access";
+  private static final String ACL_DEFAULT = "system.posix_acl_default";
+
+  /**
+   * The kernel leaves {@code security.*} and {@code system.*} names to the filesystem. Natively
+   * only privileged callers write them (file capabilities need CAP_SETFCAP, for one); POSIX ACLs are
+   * the exception, and the kernel checks their writer itself. Answers EPERM for anyone else.
+   */
+  private static boolean rootOnlyXattr(Request req, String name, Reply reply) {
+    boolean guarded = (name.startsWith("security.") || name.startsWith("system."))
+        && !name.equals(ACL_ACCESS) && !name.equals(ACL_DEFAULT);
+    if (guarded && req.uid() != 0) {
+      reply.error(Errno.EPERM);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -669,7 +723,7 @@ public final class PassthroughFs implements Filesystem {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(Math.max(1, size));
-      long r = PosixCalls.getxattr(a.allocateFrom(n.procPath()), a.allocateFrom(name), buf.asSlice(0, size));
+      long r = PosixCalls.getxattr(a.allocateFrom(n.procPath()), FileNames.toCString(a, name), buf.asSlice(0, size));
       xattrReply(reply, size, buf, r);
     }
   }
@@ -703,8 +757,11 @@ public final class PassthroughFs implements Filesystem {
     if (n == null || readOnly(reply)) {
       return;
     }
+    if (rootOnlyXattr(req, name, reply)) {
+      return;
+    }
     try (Arena a = Arena.ofConfined()) {
-      okOrError(reply, PosixCalls.removexattr(a.allocateFrom(n.procPath()), a.allocateFrom(name)));
+      okOrError(reply, PosixCalls.removexattr(a.allocateFrom(n.procPath()), FileNames.toCString(a, name)));
     }
   }
 
@@ -740,6 +797,19 @@ public final class PassthroughFs implements Filesystem {
     }
   }
 
+  /**
+   * CREATE_SUPP_GROUP: the caller's membership of a parent's group travels with each creation.
+   * POSIX_ACL: the kernel enforces ACLs in its permission checks (the session asks for it only with
+   * default_permissions), and with DONT_MASK it sends modes unmasked, so the caller's umask or the
+   * parent's default ACL applies as locally. DIRECT_IO_ALLOW_MMAP: a file opened O_DIRECT (served
+   * with FOPEN_DIRECT_IO) can still be mapped shared.
+   */
+  @Override
+  public long wantedInitFlags() {
+    return FuseKernel.FUSE_CREATE_SUPP_GROUP | FuseKernel.FUSE_POSIX_ACL | FuseKernel.FUSE_DONT_MASK
+        | FuseKernel.FUSE_DIRECT_IO_ALLOW_MMAP;
+  }
+
   @Override
   public boolean supportsReaddirplus() {
     return true;
@@ -771,7 +841,7 @@ public final class PassthroughFs implements Filesystem {
           while (buf.get(JAVA_BYTE, end) != 0) {
             end++;
           }
-          String name = new String(buf.asSlice(nameStart, end - nameStart).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+          String name = FileNames.decode(buf, nameStart, (int) (end - nameStart));
           Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff, name);
           if (!sink.test(d)) {
             return null;

@@ -141,6 +141,11 @@ public final class FuseKernel {
   public static final int FUSE_WRITE_KILL_SUIDGID = 1 << 2;
   public static final int FUSE_READ_LOCKOWNER = 1 << 1;
   public static final int FUSE_SETXATTR_ACL_KILL_SGID = 1 << 0;
+  /** {@code fuse_open_in.open_flags} / {@code fuse_create_in.open_flags}. */
+  public static final int FUSE_OPEN_KILL_SUIDGID = 1 << 0;
+
+  /** {@code enum fuse_ext_type}: the request extension carrying supplementary groups. */
+  public static final int FUSE_EXT_GROUPS = 32;
 
   /** Bit 0 of {@code unique} marks an interrupt request's id. */
   public static final long FUSE_INT_REQ_BIT = 1L;

@@ -22,6 +22,24 @@ public final class FuseStructs {
     public static final int TOTAL_EXTLEN = 36;
   }
 
+  /**
+   * {@code struct fuse_ext_header} (8): one request extension, at the end of the request; the
+   * header's {@code total_extlen} counts them in 8-byte units. {@code size} includes this header.
+   */
+  public static final class ExtHeader {
+    private ExtHeader() {}
+    public static final int BYTES = 8;
+    public static final int SIZE = 0;
+    public static final int TYPE = 4;
+  }
+
+  /** {@code struct fuse_supp_groups}: {@code nr_groups} then that many {@code uint32_t}. */
+  public static final class SuppGroups {
+    private SuppGroups() {}
+    public static final int NR_GROUPS = 0;
+    public static final int GROUPS = 4;
+  }
+
   /** {@code struct fuse_out_header} (16). */
   public static final class OutHeader {
     private OutHeader() {}

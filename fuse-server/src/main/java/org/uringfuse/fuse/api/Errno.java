@@ -40,9 +40,13 @@ public record Errno(int value) {
   public static final Errno EOPNOTSUPP = new Errno(org.uringfuse.ring.Errno.EOPNOTSUPP);
   public static final Errno ENOTCONN = new Errno(org.uringfuse.ring.Errno.ENOTCONN);
 
-  /** The errno of a negative kernel result ({@code cqe.res}, a syscall wrapper's return). */
+  /**
+   * The errno of a negative kernel result ({@code cqe.res}, a syscall wrapper's return). Values FUSE
+   * cannot carry (the kernel accepts 1..511; kernel-internal codes such as ERESTARTSYS lie above)
+   * become EIO, so a completion handler always has an answer to send.
+   */
   public static Errno ofNegative(int res) {
-    return new Errno(-res);
+    return res < 0 && res > -512 ? new Errno(-res) : EIO;
   }
 
   @Override

@@ -61,10 +61,18 @@ public interface Filesystem {
   /** The kernel dropped {@code lookupCount} references to {@code node}. No reply. Default: nothing. */
   default void forget(Request req, long node, long lookupCount) {}
 
-  /** Several forgets at once. Default: {@link #forget} for each. */
+  /**
+   * Several forgets at once. Default: {@link #forget} for each; one that throws is logged and the
+   * others still apply, so a bad entry never leaks the references after it.
+   */
   default void batchForget(Request req, long[] nodes, long[] lookupCounts) {
     for (int i = 0; i < nodes.length; i++) {
-      forget(req, nodes[i], lookupCounts[i]);
+      try {
+        forget(req, nodes[i], lookupCounts[i]);
+      } catch (RuntimeException e) {
+        System.getLogger(Filesystem.class.getName()).log(System.Logger.Level.ERROR,
+            "FORGET of node " + nodes[i] + " failed; the batch goes on", e);
+      }
     }
   }
 

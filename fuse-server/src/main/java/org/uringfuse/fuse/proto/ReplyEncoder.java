@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import org.uringfuse.fuse.abi.FuseStructs.Attr;
 import org.uringfuse.fuse.abi.FuseStructs.AttrOut;
 import org.uringfuse.fuse.abi.FuseStructs.Dirent;
@@ -140,9 +139,5 @@ public final class ReplyEncoder {
   private static void time(MemorySegment s, long off, long sec, int nsec) {
     s.set(JAVA_LONG, off, sec);
     s.set(JAVA_INT, off + 8, nsec);
-  }
-
-  public static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -2,11 +2,16 @@ package org.uringfuse.fuse.proto;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.abi.FuseStructs.ExtHeader;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
+import org.uringfuse.fuse.abi.FuseStructs.SuppGroups;
+import org.uringfuse.fuse.api.FileNames;
 
 /**
  * One request, split the same way whatever the transport: the {@code fuse_in_header} fields, the
@@ -24,6 +29,8 @@ public final class RequestView {
   public final int uid;
   public final int gid;
   public final int pid;
+  /** Bytes of request extensions at the end of {@link #payload} ({@code total_extlen * 8}). */
+  public final int extensionBytes;
   public final MemorySegment opIn;
   public final MemorySegment payload;
 
@@ -35,6 +42,7 @@ public final class RequestView {
     this.uid = header.get(JAVA_INT, InHeader.UID);
     this.gid = header.get(JAVA_INT, InHeader.GID);
     this.pid = header.get(JAVA_INT, InHeader.PID);
+    this.extensionBytes = (header.get(JAVA_SHORT, InHeader.TOTAL_EXTLEN) & 0xffff) * 8;
     this.opIn = opIn;
     this.payload = payload;
   }
@@ -89,7 +97,8 @@ public final class RequestView {
   }
 
   /**
-   * The {@code count} NUL-terminated strings at the start of the payload, followed by whatever is
+   * The {@code count} NUL-terminated names at the start of the payload (bytes kept as
+   * {@link FileNames} says), followed by whatever is
    * left (for SETXATTR the value), as {@code names[count]}: a segment view.
    */
   public Names names(int count) throws MalformedRequestException {
@@ -104,12 +113,48 @@ public final class RequestView {
       if (end >= size) {
         throw new MalformedRequestException(Opcode.nameOf(opcode) + ": name " + (i + 1) + " not NUL-terminated");
       }
-      byte[] b = new byte[(int) (end - pos)];
-      MemorySegment.copy(payload, JAVA_BYTE, pos, b, 0, b.length);
-      out[i] = new String(b, StandardCharsets.UTF_8);
+      out[i] = FileNames.decode(payload, pos, (int) (end - pos));
       pos = end + 1;
     }
     return new Names(out, payload.asSlice(pos));
+  }
+
+  private static final int[] NO_GROUPS = new int[0];
+
+  /**
+   * The supplementary groups of the {@code FUSE_EXT_GROUPS} extension (CREATE, MKDIR, MKNOD, SYMLINK
+   * with FUSE_CREATE_SUPP_GROUP: the parent directory's group when the caller is a member through a
+   * supplementary group), or none. The extension follows the names with no padding, so it is read
+   * unaligned.
+   */
+  public int[] supplementaryGroups() throws MalformedRequestException {
+    long size = payload.byteSize();
+    if (extensionBytes == 0) {
+      return NO_GROUPS;
+    }
+    if (extensionBytes > size) {
+      throw new MalformedRequestException("extensions of " + extensionBytes + " bytes in a payload of " + size);
+    }
+    for (long pos = size - extensionBytes; pos + ExtHeader.BYTES <= size; ) {
+      int len = payload.get(JAVA_INT_UNALIGNED, pos + ExtHeader.SIZE);
+      if (len < ExtHeader.BYTES || pos + len > size) {
+        throw new MalformedRequestException("extension of " + len + " bytes at " + pos + " overruns the request");
+      }
+      if (payload.get(JAVA_INT_UNALIGNED, pos + ExtHeader.TYPE) == FuseKernel.FUSE_EXT_GROUPS) {
+        long body = pos + ExtHeader.BYTES;
+        int count = payload.get(JAVA_INT_UNALIGNED, body + SuppGroups.NR_GROUPS);
+        if (count < 0 || SuppGroups.GROUPS + 4L * count > len - ExtHeader.BYTES) {
+          throw new MalformedRequestException("FUSE_EXT_GROUPS of " + count + " groups in " + len + " bytes");
+        }
+        int[] groups = new int[count];
+        for (int i = 0; i < count; i++) {
+          groups[i] = payload.get(JAVA_INT_UNALIGNED, body + SuppGroups.GROUPS + 4L * i);
+        }
+        return groups;
+      }
+      pos += len;
+    }
+    return NO_GROUPS;
   }
 
   /** Names parsed from the payload and the bytes after them. */

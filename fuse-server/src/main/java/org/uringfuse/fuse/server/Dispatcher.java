@@ -36,18 +36,23 @@ final class Dispatcher {
       case GETATTR -> fs.getattr(r, node,
           (in.get(JAVA_INT, FuseStructs.GetattrIn.GETATTR_FLAGS) & FuseKernel.FUSE_GETATTR_FH) != 0
               ? in.get(JAVA_LONG, FuseStructs.GetattrIn.FH) : -1, r);
-      case SETATTR -> fs.setattr(r, node, setAttr(in), r);
+      case SETATTR -> {
+        SetAttr changes = setAttr(in);
+        r.killSuidGid = changes.killSuidGid();
+        fs.setattr(r, node, changes, r);
+      }
       case READLINK -> {
         r.requestedSize = 4096;
         fs.readlink(r, node, r);
       }
       case SYMLINK -> {
         Names n = v.names(2);
+        r.supplementaryGroups = v.supplementaryGroups();
         fs.symlink(r, node, n.get(0), n.get(1), r);
       }
-      case MKNOD -> fs.mknod(r, node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.MknodIn.MODE),
+      case MKNOD -> fs.mknod(withGroups(r, v), node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.MknodIn.MODE),
           in.get(JAVA_INT, FuseStructs.MknodIn.RDEV), in.get(JAVA_INT, FuseStructs.MknodIn.UMASK), r);
-      case MKDIR -> fs.mkdir(r, node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.MkdirIn.MODE),
+      case MKDIR -> fs.mkdir(withGroups(r, v), node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.MkdirIn.MODE),
           in.get(JAVA_INT, FuseStructs.MkdirIn.UMASK), r);
       case UNLINK -> fs.unlink(r, node, v.names(1).get(0), r);
       case RMDIR -> fs.rmdir(r, node, v.names(1).get(0), r);
@@ -61,7 +66,10 @@ final class Dispatcher {
             in.get(JAVA_INT, FuseStructs.RenameIn.FLAGS), r);
       }
       case LINK -> fs.link(r, in.get(JAVA_LONG, FuseStructs.LinkIn.OLDNODEID), node, v.names(1).get(0), r);
-      case OPEN -> fs.open(r, node, in.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
+      case OPEN -> {
+        r.killSuidGid = (in.get(JAVA_INT, FuseStructs.OpenIn.OPEN_FLAGS) & FuseKernel.FUSE_OPEN_KILL_SUIDGID) != 0;
+        fs.open(r, node, in.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
+      }
       case READ -> {
         int size = in.get(JAVA_INT, ReadWriteIn.SIZE);
         r.requestedSize = size;
@@ -72,8 +80,10 @@ final class Dispatcher {
         if (size > v.payload.byteSize()) {
           throw new MalformedRequestException("WRITE of " + size + " bytes carries " + v.payload.byteSize());
         }
+        int writeFlags = in.get(JAVA_INT, ReadWriteIn.READ_WRITE_FLAGS);
+        r.killSuidGid = (writeFlags & FuseKernel.FUSE_WRITE_KILL_SUIDGID) != 0;
         fs.write(r, node, in.get(JAVA_LONG, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET),
-            v.payload.asSlice(0, size), in.get(JAVA_INT, ReadWriteIn.READ_WRITE_FLAGS), r);
+            v.payload.asSlice(0, size), writeFlags, r);
       }
       case STATFS -> fs.statfs(r, node, r);
       case RELEASE -> fs.release(r, node, in.get(JAVA_LONG, FuseStructs.ReleaseIn.FH),
@@ -85,6 +95,8 @@ final class Dispatcher {
         if (size > n.rest().byteSize()) {
           throw new MalformedRequestException("SETXATTR value of " + size + " bytes carries " + n.rest().byteSize());
         }
+        r.killSuidGid = in.byteSize() >= FuseStructs.SetxattrIn.BYTES
+            && (in.get(JAVA_INT, FuseStructs.SetxattrIn.SETXATTR_FLAGS) & FuseKernel.FUSE_SETXATTR_ACL_KILL_SGID) != 0;
         fs.setxattr(r, node, n.get(0), n.rest().asSlice(0, size), in.get(JAVA_INT, FuseStructs.SetxattrIn.FLAGS), r);
       }
       case GETXATTR -> {
@@ -112,8 +124,11 @@ final class Dispatcher {
       case RELEASEDIR -> fs.releasedir(r, node, in.get(JAVA_LONG, FuseStructs.ReleaseIn.FH), r);
       case FSYNCDIR -> fs.fsyncdir(r, node, in.get(JAVA_LONG, FuseStructs.FsyncIn.FH), datasync(in), r);
       case ACCESS -> fs.access(r, node, in.get(JAVA_INT, FuseStructs.AccessIn.MASK), r);
-      case CREATE -> fs.create(r, node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.CreateIn.MODE),
-          in.get(JAVA_INT, FuseStructs.CreateIn.UMASK), in.get(JAVA_INT, FuseStructs.CreateIn.FLAGS), r);
+      case CREATE -> {
+        r.killSuidGid = (in.get(JAVA_INT, FuseStructs.CreateIn.OPEN_FLAGS) & FuseKernel.FUSE_OPEN_KILL_SUIDGID) != 0;
+        fs.create(withGroups(r, v), node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.CreateIn.MODE),
+            in.get(JAVA_INT, FuseStructs.CreateIn.UMASK), in.get(JAVA_INT, FuseStructs.CreateIn.FLAGS), r);
+      }
       case FALLOCATE -> fs.fallocate(r, node, in.get(JAVA_LONG, FuseStructs.FallocateIn.FH),
           in.get(JAVA_LONG, FuseStructs.FallocateIn.OFFSET), in.get(JAVA_LONG, FuseStructs.FallocateIn.LENGTH),
           in.get(JAVA_INT, FuseStructs.FallocateIn.MODE), r);
@@ -135,6 +150,12 @@ final class Dispatcher {
       case NOTIFY_REPLY -> { }
       case INIT, INTERRUPT -> throw new IllegalStateException(op + " is handled by the session");
     }
+  }
+
+  /** The request with the supplementary groups of its FUSE_EXT_GROUPS extension. */
+  private static PendingRequest withGroups(PendingRequest r, RequestView v) throws MalformedRequestException {
+    r.supplementaryGroups = v.supplementaryGroups();
+    return r;
   }
 
   private static boolean datasync(MemorySegment in) {

@@ -11,6 +11,7 @@ import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Errno;
+import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Replies;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.Statfs;
@@ -56,6 +57,11 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   @SuppressWarnings("unused") // through ANSWERED
   private volatile int answered;
 
+  /** Set by the dispatcher for the ops that carry them (see {@link Request}). */
+  int[] supplementaryGroups = NO_GROUPS;
+  boolean killSuidGid;
+  private static final int[] NO_GROUPS = new int[0];
+
   /** Size the caller asked for (READ, READDIR, GETXATTR...): replies must not exceed it. */
   int requestedSize = Integer.MAX_VALUE;
   private int dirUsed;
@@ -97,6 +103,16 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   @Override
   public int pid() {
     return pid;
+  }
+
+  @Override
+  public int[] supplementaryGroups() {
+    return supplementaryGroups.clone();
+  }
+
+  @Override
+  public boolean killSuidGid() {
+    return killSuidGid;
   }
 
   @Override
@@ -247,7 +263,7 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
 
   @Override
   public boolean add(long ino, String name, int type, long nextOffset) {
-    int n = ReplyEncoder.dirent(slot.body(), dirUsed, limit(), ino, ReplyEncoder.utf8(name), type, nextOffset);
+    int n = ReplyEncoder.dirent(slot.body(), dirUsed, limit(), ino, FileNames.encode(name), type, nextOffset);
     if (n < 0) {
       return false;
     }
@@ -257,7 +273,7 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
 
   @Override
   public boolean add(Entry entry, String name, long nextOffset) {
-    int n = ReplyEncoder.direntPlus(slot.body(), dirUsed, limit(), entry, ReplyEncoder.utf8(name), nextOffset);
+    int n = ReplyEncoder.direntPlus(slot.body(), dirUsed, limit(), entry, FileNames.encode(name), nextOffset);
     if (n < 0) {
       return false;
     }

@@ -281,6 +281,10 @@ public final class Session implements RequestSink {
       return;
     }
     long want = (WANTED_FLAGS | fs.wantedInitFlags()) & ~fs.declinedInitFlags();
+    if (!options.defaultPermissions()) {
+      // POSIX_ACL would turn the kernel's permission checks on: the mount asked for none.
+      want &= ~FUSE_POSIX_ACL;
+    }
     if (fs.supportsReaddirplus()) {
       want |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
     }

@@ -1,0 +1,52 @@
+package org.uringfuse.export.passthrough;
+
+import static org.uringfuse.export.sys.PosixCalls.AT_FDCWD;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.uringfuse.export.sys.PosixCalls;
+import org.uringfuse.export.sys.Statx;
+
+/**
+ * Clears set-user-ID and set-group-ID bits the way the kernel does when an unprivileged process
+ * writes, truncates or changes the ACL of a file: set-user-ID always, set-group-ID only on a
+ * group-executable file (without group execute it marks mandatory locking, which stays). The
+ * passthrough needs this because it writes as root, which the backing filesystem lets keep them.
+ *
+ * <p>Threads: stateless; called on loop threads.
+ */
+final class SetIdBits {
+  static final int S_ISUID = 04000;
+  static final int S_ISGID = 02000;
+  static final int S_IXGRP = 00010;
+
+  private SetIdBits() {}
+
+  /**
+   * Clears the bits on the file behind {@code fd} (any fd, O_PATH included) when they are set.
+   *
+   * @param groupOnly only the set-group-ID bit (a POSIX ACL change by a caller outside the group)
+   * @return 0, or a negative errno
+   */
+  static int clear(int fd, boolean groupOnly) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = a.allocate(Statx.BYTES, 8);
+      int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
+      if (r < 0) {
+        return r;
+      }
+      int mode = Statx.mode(st) & 07777;
+      int cleared = mode;
+      if (!groupOnly) {
+        cleared &= ~S_ISUID;
+      }
+      if (groupOnly ? (cleared & S_ISGID) != 0 : (cleared & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) {
+        cleared &= ~S_ISGID;
+      }
+      if (cleared == mode) {
+        return 0;
+      }
+      return PosixCalls.fchmodat(AT_FDCWD, a.allocateFrom("/proc/self/fd/" + fd), cleared, 0);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package org.uringfuse.export.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.uringfuse.ring.sys.Native.errnoFunction;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.Native;
+
+/**
+ * A FUSE caller's identity, worn by the calling thread alone for the length of one call: its fsuid,
+ * fsgid and supplementary groups, and its umask. A root server creates files this way, so a new file
+ * belongs to its caller from the instant it exists (no root-owned window to race), the backing
+ * filesystem checks the caller's rights on the parent, and set-gid directories and default ACLs work
+ * as on a local filesystem. When the fsuid leaves 0 the kernel drops the filesystem capabilities
+ * (CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID...) from the thread's effective set, and restores them
+ * when it returns to 0.
+ *
+ * <p>Per-thread by construction: setfsuid/setfsgid change only the calling thread; the supplementary
+ * groups are set with the raw setgroups syscall because glibc's wrapper changes every thread of the
+ * process; the umask becomes per-thread once the thread has unshared its fs_struct
+ * ({@code unshare(CLONE_FS)}, done once per thread on first use).
+ *
+ * <p>Threads: every method acts on the calling thread only; the only shared state is the per-thread
+ * record of the thread's own groups.
+ */
+public final class ThreadCredentials {
+  private ThreadCredentials() {}
+
+  private static final int CLONE_FS = 0x200;
+  private static final boolean AARCH64 = System.getProperty("os.arch", "").equals("aarch64");
+  private static final long SYS_setgroups = AARCH64 ? 159 : 116;
+
+  /** The thread's own supplementary groups (restored after each call), read on first use. */
+  private static final ThreadLocal<MemorySegment> OWN_GROUPS = ThreadLocal.withInitial(ThreadCredentials::prepareThread);
+
+  /** setfsuid/setfsgid return the previous id and never set errno. */
+  private static final class SETFSUID {
+    static final MethodHandle H = Native.plainFunction("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+  private static final class SETFSGID {
+    static final MethodHandle H = Native.plainFunction("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+  private static final class GETGROUPS {
+    static final MethodHandle H = errnoFunction("getgroups", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  }
+  private static final class SETGROUPS {
+    static final MethodHandle H = errnoFunction("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
+  }
+  private static final class UMASK {
+    static final MethodHandle H = errnoFunction("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+  private static final class UNSHARE {
+    static final MethodHandle H = errnoFunction("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+
+  /** One call made under the caller's identity; returns a syscall result (negative errno on failure). */
+  @FunctionalInterface
+  public interface Call {
+    long run();
+  }
+
+  /**
+   * Runs {@code call} with fsuid {@code uid}, fsgid {@code gid} and supplementary {@code groups}, then
+   * gives the thread its own identity back. Returns the call's result, or {@code -EPERM} when the
+   * identity could not be taken (then the call does not run).
+   */
+  public static long runAs(int uid, int gid, int[] groups, Call call) {
+    MemorySegment own = OWN_GROUPS.get();
+    try (Arena a = Arena.ofConfined()) {
+      if (groups.length > 0) {
+        MemorySegment list = a.allocateFrom(JAVA_INT, groups);
+        if (setgroups(groups.length, list) < 0) {
+          return -org.uringfuse.ring.Errno.EPERM;
+        }
+      }
+      try {
+        setfsgid(gid);
+        setfsuid(uid);
+        if (setfsuid(-1) != uid || setfsgid(-1) != gid) {
+          return -org.uringfuse.ring.Errno.EPERM;   // an id the kernel cannot map: run nothing as root instead
+        }
+        return call.run();
+      } finally {
+        setfsuid(0);
+        setfsgid(0);
+        if (groups.length > 0) {
+          setgroups((int) (own.byteSize() / 4), own);
+        }
+      }
+    }
+  }
+
+  /** Sets the calling thread's umask (its own, see above); returns the previous one. */
+  public static int umask(int mask) {
+    OWN_GROUPS.get();
+    return Native.callInt(st -> (int) UMASK.H.invokeExact(st, mask & 0777));
+  }
+
+  private static MemorySegment prepareThread() {
+    int r = Native.callInt(st -> (int) UNSHARE.H.invokeExact(st, CLONE_FS));
+    if (r < 0) {
+      throw new IllegalStateException("unshare(CLONE_FS) failed: " + org.uringfuse.ring.Errno.describe(r));
+    }
+    int n = Native.callInt(st -> (int) GETGROUPS.H.invokeExact(st, 0, MemorySegment.NULL));
+    MemorySegment own = Arena.ofAuto().allocate(JAVA_INT, Math.max(1, n));
+    int got = Native.callInt(st -> (int) GETGROUPS.H.invokeExact(st, n, own));
+    return own.asSlice(0, Math.max(0, got) * 4L);
+  }
+
+  private static int setfsuid(int uid) {
+    try {
+      return (int) SETFSUID.H.invokeExact(uid);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  private static int setfsgid(int gid) {
+    try {
+      return (int) SETFSGID.H.invokeExact(gid);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  private static int setgroups(int count, MemorySegment list) {
+    return (int) Native.callLong(st -> (long) SETGROUPS.H.invokeExact(st, SYS_setgroups, (long) count, list));
+  }
+}
