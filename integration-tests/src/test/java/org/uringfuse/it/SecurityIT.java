@@ -203,40 +203,74 @@ class SecurityIT {
   }
 
   /**
-   * The attacker creates set-uid files while renaming each new name away at once: a server that
-   * created as root and chowned by name afterwards would leave some set-uid file root's.
+   * A new name is the caller's from the instant it exists: watching the backing directory with
+   * inotify while the attacker creates a file, a directory, a symlink and a fifo shows each created
+   * and none changed afterwards (a server that created as root and then chowned by name would show
+   * an IN_ATTRIB for each, and in between a user renaming the name away would keep a root-owned
+   * set-uid file).
    */
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
-  void noCreatedFileIsEverRoots(TransportKind t) throws Exception {
+  void newNamesAreNeverRootsEvenForAnInstant(TransportKind t) throws Exception {
     try (Export e = Export.mount(t)) {
-      Path d = e.mnt().resolve("race");
-      attacker.ok("mkdir", d.toString());
-      attacker.ok("/usr/bin/python3", "-c", """
-          import os, sys
-          d = sys.argv[1]
+      String out = run("/usr/bin/python3", "-c", """
+          import ctypes, os, struct, sys
+          src, mnt, uid, gid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+          libc = ctypes.CDLL(None, use_errno=True)
+          IN_ATTRIB, IN_CREATE = 0x4, 0x100
+          fd = libc.inotify_init1(os.O_NONBLOCK)
+          assert fd >= 0 and libc.inotify_add_watch(fd, src.encode(), IN_ATTRIB | IN_CREATE) >= 0
           pid = os.fork()
           if pid == 0:
-              for i in range(3000):
-                  try:
-                      os.rename(d + "/x", d + "/stolen%d" % i)
-                  except OSError:
-                      pass
+              os.setgroups([]); os.setgid(gid); os.setuid(uid)
+              os.close(os.open(mnt + "/f", os.O_CREAT | os.O_WRONLY, 0o4755))
+              os.mkdir(mnt + "/d")
+              os.symlink("f", mnt + "/l")
+              os.mkfifo(mnt + "/p")
               os._exit(0)
-          for i in range(3000):
-              try:
-                  os.close(os.open(d + "/x", os.O_CREAT | os.O_WRONLY, 0o4755))
-              except OSError:
-                  pass
-          os.waitpid(pid, 0)
-          """, d.toString());
-      try (Stream<Path> s = Files.list(e.src().resolve("race"))) {
-        List<Path> files = s.toList();
-        assertTrue(files.size() > 1, "the race made no files");
-        for (Path p : files) {
-          assertEquals(attacker.uid, uid(p), p + " is not the attacker's");
-        }
+          assert os.waitpid(pid, 0)[1] == 0
+          data, off, created, changed = os.read(fd, 65536), 0, [], []
+          while off < len(data):
+              wd, mask, cookie, ln = struct.unpack_from("iIII", data, off)
+              name = data[off + 16: off + 16 + ln].rstrip(b"\\0").decode()
+              off += 16 + ln
+              (changed if mask & IN_ATTRIB else created).append(name)
+          print("created", sorted(created), "changed", sorted(changed))
+          """, e.src().toString(), e.mnt().toString(), String.valueOf(attacker.uid), String.valueOf(attacker.gid));
+      assertTrue(out.contains("created ['d', 'f', 'l', 'p'] changed []"), out);
+      for (String name : List.of("f", "d", "l", "p")) {
+        assertEquals(attacker.uid, uid(e.src().resolve(name)), name);
       }
+      assertEquals(04755, mode(e.src().resolve("f")), "the caller's own set-uid file, created in one step");
+    }
+  }
+
+  /**
+   * The image export shows {@code uid=} as the file's owner, and that owner may chmod it; the
+   * change stays in the export's view: the root-owned image file never becomes set-uid.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void imageOwnerChangesTheViewNeverTheImage(TransportKind t) throws Exception {
+    Path base = Files.createTempDirectory("uringfuse-sec-img");
+    Path img = base.resolve("disk.raw");
+    Files.write(img, new byte[1 << 20]);
+    Files.setPosixFilePermissions(img, PosixFilePermissions.fromString("rw-r--r--"));
+    try (MountFixture m = MountFixture.mount(
+        org.uringfuse.export.image.ImageFs.open(img,
+            org.uringfuse.export.image.ImageOptions.defaults().withUid(attacker.uid).withMode(0644)),
+        t, MountOptions.defaults().withAllowOther(true).withDefaultPermissions(true), true)) {
+      LocalUser.openPath(m.dir);
+      attacker.ok("chmod", "4755", m.mnt.toString());
+      assertEquals(04755, mode(m.mnt), "the export's view follows its owner's chmod");
+      assertEquals(0644, mode(img), "chmod through the export reached the image file");
+      assertEquals(0, uid(img));
+      assertNotEquals(0, attacker.run("chown", "0", m.mnt.toString()).exitCode());
+      run("chmod", "o+w", m.mnt.toString());
+      owner.ok("dd", "if=/dev/zero", "of=" + m.mnt, "bs=512", "count=1", "conv=notrunc", "status=none");
+      assertEquals(0757, mode(m.mnt), "another user's write clears the export's set-uid bit");
+    } finally {
+      deleteTree(base);
     }
   }
 

@@ -189,4 +189,82 @@ class ImageIT {
       assertEquals(16 << 20, Files.size(img));
     }
   }
+
+  /**
+   * cache=none: 8 threads write their own slots, interleaved inside shared 4 KiB blocks, 512-byte
+   * sectors and then 100-byte slots (those make the server read-modify-write whole blocks). Every
+   * slot holds its writer's bytes afterwards: no write put back bytes another had replaced.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void concurrentWritesInsideSharedBlocksLoseNothing(TransportKind t) throws Exception {
+    for (int slot : new int[] {512, 100}) {
+      int writers = 8;
+      int slots = 16_384;
+      Path img = newImage((long) slot * slots, 3);
+      try (MountFixture m = mount(t, img, new ImageOptions(false, false, true, -1, -1, -1))) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
+          java.util.List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+          for (int w = 0; w < writers; w++) {
+            byte mark = (byte) (w + 1);
+            int first = w;
+            jobs.add(pool.submit(() -> {
+              ByteBuffer b = ByteBuffer.allocateDirect(slot);
+              for (int i = first; i < slots; i += writers) {
+                b.clear();
+                while (b.hasRemaining()) {
+                  b.put(mark);
+                }
+                b.flip();
+                ch.write(b, (long) i * slot);
+              }
+              return null;
+            }));
+          }
+          for (var j : jobs) {
+            j.get(120, TimeUnit.SECONDS);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+      byte[] back = Files.readAllBytes(img);
+      int lost = 0;
+      for (int i = 0; i < slots; i++) {
+        byte mark = (byte) (i % writers + 1);
+        for (int k = 0; k < slot; k++) {
+          if (back[i * slot + k] != mark) {
+            lost++;
+            break;
+          }
+        }
+      }
+      assertEquals(0, lost, "slots of " + slot + " bytes lost");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void aPartialLastSectorNeverGrowsTheImage(TransportKind t) throws Exception {
+    Path img = newImage(1000, 4);
+    try (MountFixture m = mount(t, img, new ImageOptions(false, false, true, -1, -1, -1))) {
+      try (FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.WRITE)) {
+        assertEquals(10, ch.write(ByteBuffer.wrap("0123456789".getBytes()), 990));
+      }
+      assertEquals(1000, Files.size(img), "the image grew");
+      assertEquals("0123456789", new String(java.util.Arrays.copyOfRange(Files.readAllBytes(img), 990, 1000)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void openWithTruncTruncatesAGrowableImage(TransportKind t) throws Exception {
+    Path img = newImage(64 << 10, 5);
+    try (MountFixture m = mount(t, img, ImageOptions.defaults().withGrowable(true))) {
+      run("sh", "-c", "echo fresh > " + m.mnt);
+      assertEquals(6, Files.size(img));
+      assertEquals("fresh\n", Files.readString(img));
+    }
+  }
 }
