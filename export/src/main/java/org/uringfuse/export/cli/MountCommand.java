@@ -251,6 +251,11 @@ final class MountCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     server.close();
+    if (server.failure().isPresent()) {
+      spec.commandLine().getErr().println("uringfuse: the server stopped: an event loop died ("
+          + server.failure().get() + "); the mount was aborted. See the log for the stack trace.");
+      return ExitCodes.FAILURE;
+    }
     return ExitCodes.OK;
   }
 }

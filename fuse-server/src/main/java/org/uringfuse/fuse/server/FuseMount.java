@@ -1,5 +1,7 @@
 package org.uringfuse.fuse.server;
 
+import static org.uringfuse.fuse.sys.FuseSyscalls.*;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -51,13 +53,36 @@ public final class FuseMount {
     if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("mountpoint " + mp + " does not exist (create it first)");
     }
-    boolean fileRoot = Files.isRegularFile(mp, LinkOption.NOFOLLOW_LINKS);
-    if (!fileRoot && !Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException("mountpoint " + mp + " is neither a directory nor a regular file");
-    }
     mp = mp.toRealPath();
     if (isMountPoint(mp)) {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
+    }
+    try (Arena a = Arena.ofConfined()) {
+      // Pin the mountpoint: mount(2) goes through this fd, so nobody who owns a directory on the
+      // path can swap it (or a parent) for a symlink between the checks and the mount.
+      int pin = LibC.openat(LibC.AT_FDCWD, a.allocateFrom(mp.toString()), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+      if (pin < 0) {
+        throw new IOException("mountpoint " + mp + " cannot be opened: " + Errno.describe(pin)
+            + (pin == -Errno.ELOOP ? " (it was replaced by a symlink)" : ""));
+      }
+      try {
+        return mountPinned(mp, pin, o, a);
+      } finally {
+        LibC.close(pin);
+      }
+    }
+  }
+
+  private static FuseMount mountPinned(Path mp, int pin, MountOptions o, Arena a) throws IOException {
+    MemorySegment st = a.allocate(STATX_BYTES, 8);
+    int sr = LibC.statx(pin, a.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE, st);
+    if (sr < 0) {
+      throw new IOException("cannot stat mountpoint " + mp + ": " + Errno.describe(sr));
+    }
+    int type = st.get(ValueLayout.JAVA_SHORT, STX_MODE) & S_IFMT;
+    boolean fileRoot = type == S_IFREG;
+    if (!fileRoot && type != S_IFDIR) {
+      throw new IOException("mountpoint " + mp + " is neither a directory nor a regular file");
     }
     int fd = openDevice();
     if (fd < 0) {
@@ -69,7 +94,7 @@ public final class FuseMount {
     String data = mountData(fd, fileRoot, o);
     long mountFlags = (o.suid() ? 0 : FuseSyscalls.MS_NOSUID) | (o.dev() ? 0 : FuseSyscalls.MS_NODEV)
         | (o.readOnly() ? FuseSyscalls.MS_RDONLY : 0);
-    int r = FuseSyscalls.mount(o.fsname(), mp.toString(), "fuse." + o.subtype(), mountFlags, data);
+    int r = FuseSyscalls.mount(o.fsname(), "/proc/self/fd/" + pin, "fuse." + o.subtype(), mountFlags, data);
     if (r < 0) {
       LibC.close(fd);
       throw new IOException(switch (-r) {

@@ -49,6 +49,7 @@ public final class FuseServer implements AutoCloseable {
   private final MountOptions options;
   private final List<EventLoop> loops = new ArrayList<>();
   private final List<DevFuseChannel> channels = new ArrayList<>();
+  private volatile Throwable failure;
   private UringQueues uring;
   private ControlSocket control;
   private boolean closed;
@@ -91,7 +92,7 @@ public final class FuseServer implements AutoCloseable {
           .withCqEntries(Math.min(cq, 65536)));
     }
     for (int i = 0; i < options.threads(); i++) {
-      loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions));
+      loops.add(EventLoops.start("uringfuse-loop-" + i, loopOptions, this::loopDied));
     }
     if (options.transport() != TransportKind.CLASSIC && loops.size() == cpus) {
       // Queue q is served by loop q: keeping loop q on CPU q makes a request's hand-off to the
@@ -179,6 +180,22 @@ public final class FuseServer implements AutoCloseable {
   /** Requests the filesystem has not answered (0 after a clean unmount). */
   public int unansweredRequests() {
     return session.unanswered();
+  }
+
+  /**
+   * A loop thread died: its queue would hang every request sent to it. The connection is aborted
+   * (every waiting caller gets ENOTCONN at once), the session ends, and {@link #failure} says why.
+   */
+  private void loopDied(Throwable death) {
+    failure = death;
+    LOG.log(Level.ERROR, "{0}: an event loop died ({1}); aborting the connection", mount.mountpoint(), death.toString());
+    mount.abort();
+    loops.stream().filter(l -> l.ownerThread() == Thread.currentThread()).findFirst().ifPresent(session::abandonLoop);
+  }
+
+  /** Why the server stopped serving on its own (a dead event loop), if it did. */
+  public java.util.Optional<Throwable> failure() {
+    return java.util.Optional.ofNullable(failure);
   }
 
   /** Waits until the session ended (unmounted or aborted from outside, or closed). */

@@ -343,6 +343,18 @@ public final class Session implements RequestSink {
     }
   }
 
+  /**
+   * A loop died: its requests can never be answered (the connection is aborted), so they are
+   * dropped, and the session ends without waiting for that loop's channels, which never will.
+   */
+  void abandonLoop(EventLoop dead) {
+    outstanding.values().removeIf(r -> r.loop == dead);
+    synchronized (outstanding) {
+      outstanding.notifyAll();
+    }
+    ended.countDown();
+  }
+
   private void destroyFilesystem() {
     if (destroyed.compareAndSet(false, true)) {
       try {

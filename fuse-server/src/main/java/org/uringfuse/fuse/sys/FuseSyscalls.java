@@ -20,6 +20,16 @@ public final class FuseSyscalls {
   public static final int O_RDWR = 02;
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 02000000;
+  public static final int O_PATH = 010000000;
+  public static final int O_NOFOLLOW = 0400000;
+  public static final int AT_EMPTY_PATH = 0x1000;
+  /** statx(2): the type bits, the buffer size and the offset of {@code stx_mode} (u16). */
+  public static final int STATX_TYPE = 0x1;
+  public static final int STATX_BYTES = 256;
+  public static final int STX_MODE = 28;
+  public static final int S_IFMT = 0170000;
+  public static final int S_IFDIR = 0040000;
+  public static final int S_IFREG = 0100000;
 
   public static final long MS_RDONLY = 1;
   public static final long MS_NOSUID = 2;

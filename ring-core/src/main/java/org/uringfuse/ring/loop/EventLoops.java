@@ -2,6 +2,7 @@ package org.uringfuse.ring.loop;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +50,15 @@ public final class EventLoops {
    * Returns once the loop exists (the ring is created on its own thread, as SINGLE_ISSUER requires).
    */
   public static EventLoop start(String name, LoopOptions options) {
+    return start(name, options, death -> { });
+  }
+
+  /**
+   * As {@link #start(String, LoopOptions)}, and when the loop dies (an Error, or a failure of the
+   * ring itself, escapes an iteration) calls {@code onDeath} on the dying thread after logging it:
+   * every request queued to that loop would otherwise wait forever.
+   */
+  public static EventLoop start(String name, LoopOptions options, Consumer<Throwable> onDeath) {
     CompletableFuture<EventLoop> created = new CompletableFuture<>();
     Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
       EventLoop loop;
@@ -59,10 +69,15 @@ public final class EventLoops {
         return;
       }
       created.complete(loop);
-      switch (loop) {
-        case UringEventLoop u -> u.run();
-        case EpollEventLoop e -> e.run();
-        default -> throw new AssertionError(loop);
+      try {
+        switch (loop) {
+          case UringEventLoop u -> u.run();
+          case EpollEventLoop e -> e.run();
+          default -> throw new AssertionError(loop);
+        }
+      } catch (Throwable death) {
+        LOG.log(Level.ERROR, "event loop " + name + " died", death);
+        onDeath.accept(death);
       }
     });
     t.start();
