@@ -235,7 +235,7 @@ final class MountCommand implements Callable<Integer> {
     }
     try {
       server.enableControlSocket();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       err.println("uringfuse mount: warning: no control socket for uringfuse stats: " + e.getMessage());
       err.flush();
     }

@@ -61,6 +61,38 @@ class CommandIT {
     return serverPids(mnt).exitCode() == 0;
   }
 
+  /**
+   * A mountpoint whose path does not fit a unix socket address still gets its control socket (a
+   * hashed name), and a client that connects and says nothing is dropped instead of held forever.
+   */
+  @Test
+  void longMountpointGetsAControlSocketAndIdleClientsAreDropped() throws Exception {
+    Path src = Files.createDirectory(dir.resolve("src"));
+    Path mnt = Files.createDirectories(dir.resolve("a-rather-long-directory-name-for-a-mountpoint/"
+        + "and-another-level-so-the-path-passes-one-hundred-and-eight-bytes/mnt"));
+    assertTrue(mnt.toString().length() > 120);
+    Finished r = uringfuse("mount", src.toString(), mnt.toString(), "--log-file", dir.resolve("long.log").toString());
+    assertEquals(0, r.exitCode(), r.output());
+    try {
+      Path sock = org.uringfuse.fuse.server.ControlSocket.pathFor(mnt);
+      assertTrue(sock.toString().length() <= 100, sock.toString());
+      assertTrue(Files.exists(sock), "no control socket at " + sock);
+      Finished stats = uringfuse("stats", mnt.toString());
+      assertEquals(0, stats.exitCode(), stats.output());
+      try (java.nio.channels.SocketChannel idle = java.nio.channels.SocketChannel.open(
+          java.net.UnixDomainSocketAddress.of(sock))) {
+        long start = System.nanoTime();
+        int n = idle.read(java.nio.ByteBuffer.allocate(16));   // blocks until the server drops us
+        assertEquals(-1, n, "an idle client got data");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "idle client held too long");
+      }
+    } finally {
+      Finished u = uringfuse("umount", mnt.toString());
+      assertEquals(0, u.exitCode(), u.output());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
+  }
+
   @Test
   void detachedMountReturnsOnceLiveAndUmountEndsTheServer() throws Exception {
     Path src = Files.createDirectory(dir.resolve("src"));

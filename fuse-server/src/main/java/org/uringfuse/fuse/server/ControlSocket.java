@@ -28,17 +28,30 @@ import org.uringfuse.ring.sys.SockaddrUn;
  * <p>Protocol: the client sends one line ({@code stats}); the server answers with the report text
  * and closes. Anything else gets {@code error: unknown command}.
  *
+ * <p>Limits: a client that sends no command within 5 s is dropped; when the process runs out of
+ * fds, accepting pauses for 100 ms at a time instead of spinning on EMFILE.
+ *
  * <p>Threads: everything runs on the loop given to {@link #start}; {@link #close()} hops onto it.
  */
 public final class ControlSocket implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ControlSocket.class.getName());
   public static final Path DIRECTORY = Path.of("/run/uringfuse");
+  /**
+   * Longest socket path used: {@code sun_path} holds 108 bytes with the NUL, and some clients (the
+   * JDK's, for one) refuse paths that come near it.
+   */
+  private static final int SUN_PATH_MAX = 100;
+  /** A client that sends no command within this is dropped. */
+  private static final long IDLE_CLIENT_NANOS = 5_000_000_000L;
+  /** After EMFILE/ENFILE, accepting resumes after this (the multishot ACCEPT would spin otherwise). */
+  private static final long ACCEPT_RETRY_NANOS = 100_000_000L;
 
   private final EventLoop loop;
   private final Path path;
   private final Supplier<String> report;
   private int listenFd = -1;
   private long acceptOp;
+  private boolean outOfFds;
 
   private ControlSocket(EventLoop loop, Path path, Supplier<String> report) {
     this.loop = loop;
@@ -46,11 +59,29 @@ public final class ControlSocket implements AutoCloseable {
     this.report = report;
   }
 
-  /** The socket path of the server mounted at {@code mountpoint}. */
+  /**
+   * The socket path of the server mounted at {@code mountpoint}: the mountpoint's path with
+   * separators replaced, or, when that would not fit a unix socket address (see {@link #SUN_PATH_MAX}),
+   * its start and a hash of the whole path.
+   */
   public static Path pathFor(Path mountpoint) {
-    String name = mountpoint.toAbsolutePath().normalize().toString().replaceAll("[^A-Za-z0-9._-]+", "_")
-        .replaceAll("^_+", "");
-    return DIRECTORY.resolve((name.isEmpty() ? "root" : name) + ".sock");
+    String full = mountpoint.toAbsolutePath().normalize().toString();
+    String name = full.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+", "");
+    name = name.isEmpty() ? "root" : name;
+    int room = SUN_PATH_MAX - DIRECTORY.toString().length() - "/.sock".length();
+    if (name.length() > room) {
+      name = name.substring(0, room - 17) + "-" + hash(full);
+    }
+    return DIRECTORY.resolve(name + ".sock");
+  }
+
+  private static String hash(String s) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is in every JDK", e);
+    }
   }
 
   /** Binds the socket and starts serving it on {@code loop}. */
@@ -87,23 +118,50 @@ public final class ControlSocket implements AutoCloseable {
 
   private void acceptLoop() {
     acceptOp = loop.addSqe(Accept.of(listenFd, LibC.SOCK_CLOEXEC).multishot(), (res, flags) -> {
+      boolean more = (flags & org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE) != 0;
       if (res >= 0) {
         serve(res);
+      } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
+        // Out of fds: pause accepting (re-arming at once would spin), and say so once per pause.
+        if (!outOfFds) {
+          LOG.log(Level.WARNING, "control socket: {0}; pausing accepts", Errno.describe(res));
+        }
+        outOfFds = true;
+        if (more) {
+          loop.cancel(acceptOp, answer -> { });
+        }
+        loop.schedule(ACCEPT_RETRY_NANOS, this::rearm);
+        return;
       } else if (res != -Errno.ECANCELED) {
         LOG.log(Level.WARNING, "control socket accept failed: {0}", Errno.describe(res));
       }
-      if ((flags & org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE) == 0 && res != -Errno.ECANCELED
-          && listenFd >= 0) {
-        acceptLoop();   // the kernel ended the multishot: arm it again
+      if (res >= 0) {
+        outOfFds = false;
+      }
+      if (!more && res != -Errno.ECANCELED) {
+        rearm();   // the kernel ended the multishot: arm it again
       }
     });
   }
 
-  /** One connection, on the loop thread; its buffers live until its socket is closed. */
+  private void rearm() {
+    if (listenFd >= 0) {
+      acceptLoop();
+    }
+  }
+
+  /**
+   * One connection, on the loop thread; its buffers live until its socket is closed. A client that
+   * sends nothing within {@link #IDLE_CLIENT_NANOS} is dropped.
+   */
   private void serve(int conn) {
     Arena buffers = Arena.ofConfined();
     MemorySegment in = buffers.allocate(256);
-    loop.addSqe(Recv.of(conn, in, 0), (res, flags) -> {
+    long recv = loop.addSqe(Recv.of(conn, in, 0), (res, flags) -> {
+      if (res == -Errno.ECANCELED) {
+        loop.addSqe(Close.of(conn), (closed, g) -> buffers.close());
+        return;
+      }
       String command = res > 0 ? new String(in.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE),
           StandardCharsets.UTF_8).trim() : "";
       String answer = command.equals("stats") ? report.get() : "error: unknown command '" + command + "'\n";
@@ -113,6 +171,7 @@ public final class ControlSocket implements AutoCloseable {
       loop.addSqe(Send.of(conn, out.asSlice(0, bytes.length), 0),
           (sent, f) -> loop.addSqe(Close.of(conn), (closed, g) -> buffers.close()));
     });
+    loop.schedule(IDLE_CLIENT_NANOS, () -> loop.cancel(recv, answer -> { }));
   }
 
   @Override
