@@ -44,6 +44,7 @@ import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.sys.FuseSyscalls;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
+import org.uringfuse.ring.op.OpenAt;
 import org.uringfuse.ring.op.Read;
 import org.uringfuse.ring.op.Write;
 import org.uringfuse.ring.sys.LibC;
@@ -56,7 +57,10 @@ import org.uringfuse.ring.sys.LibC;
  * into and writing from that request's own buffer. Files on tmpfs and ramfs are the exception: their
  * reads and writes are memory copies that never wait, but shmem files lack FMODE_NOWAIT, so io_uring
  * would hand each one to an io-wq worker thread (two context switches per request); they are read
- * and written with pread/pwrite on the loop instead. Metadata operations are direct syscalls.
+ * and written with pread/pwrite on the loop instead. Opens (OPENAT) and fsyncs are SQEs as well, so
+ * a slow backing filesystem waits in the kernel, not on the loop; copy_file_range, which io_uring
+ * lacks, runs on a small bounded pool ({@link BlockingCalls}). Other metadata operations are direct
+ * syscalls on the loop (lookups and creations need the caller's identity on the calling thread).
  *
  * <p>Identity: when the server runs as root, names are created with the caller's fsuid, fsgid,
  * supplementary group and umask on the serving thread ({@link ThreadCredentials}), so a new file is
@@ -65,14 +69,15 @@ import org.uringfuse.ring.sys.LibC;
  * backing filesystem would not clear them itself. Writing {@code security.*} and {@code system.*}
  * extended attributes other than POSIX ACLs (which the kernel checks) is root's alone.
  *
- * <p>Threads: called from every loop thread. Shared state: the {@link InodeTable} (its own lock) and
- * the handle map (concurrent). Each call allocates its scratch memory in a confined arena.
+ * <p>Threads: called from every loop thread, and copy_file_range answers from a pool thread. Shared
+ * state: the {@link InodeTable} (its own lock) and the handle map (concurrent). Each call allocates its scratch memory in a confined arena.
  */
 public final class PassthroughFs implements Filesystem {
   private final InodeTable inodes;
   private final PassthroughOptions options;
   private final boolean actAsCaller;
   private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
+  private final BlockingCalls blocking = new BlockingCalls();
 
   /**
    * An open file or directory: its fd, and whether it lives in memory (tmpfs, ramfs: read and
@@ -119,6 +124,7 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void destroy() {
+    blocking.close();
     handles.values().forEach(h -> LibC.close(h.fd()));
     handles.clear();
     inodes.closeAll();
@@ -450,12 +456,7 @@ public final class PassthroughFs implements Filesystem {
       reply.error(Errno.EROFS);
       return;
     }
-    try (Arena a = Arena.ofConfined()) {
-      int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), openFlags(flags), 0);
-      if (fd < 0) {
-        reply.error(errno(fd));
-        return;
-      }
+    reopen(req, n, openFlags(flags), reply, fd -> {
       if (req.killSuidGid() && (flags & O_TRUNC) != 0) {
         int r = SetIdBits.clear(fd, false);
         if (r < 0) {
@@ -466,7 +467,25 @@ public final class PassthroughFs implements Filesystem {
       }
       handles.put((long) fd, Handle.of(fd));
       reply.ok(fd, fopenFlags(flags));
-    }
+    });
+  }
+
+  /**
+   * Opens the inode through its {@code /proc/self/fd} link with an io_uring OPENAT: an open on a slow
+   * backing filesystem (a cold inode on disk, NFS) waits in the kernel, not on the loop. Hands the
+   * new fd to {@code opened} on the loop.
+   */
+  private void reopen(Request req, Inode n, int flags, Reply reply, java.util.function.IntConsumer opened) {
+    Arena path = Arena.ofConfined();   // the loop thread's: the completion runs there too
+    MemorySegment proc = path.allocateFrom(n.procPath());
+    req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), (fd, cqeFlags) -> {
+      path.close();
+      if (fd < 0) {
+        reply.error(errno(fd));
+      } else {
+        opened.accept(fd);
+      }
+    });
   }
 
   /**
@@ -610,16 +629,20 @@ public final class PassthroughFs implements Filesystem {
     if (out == null || readOnly(reply)) {
       return;
     }
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment offIn = a.allocateFrom(JAVA_LONG, offsetIn);
-      MemorySegment offOut = a.allocateFrom(JAVA_LONG, offsetOut);
-      long r = PosixCalls.copyFileRange(in.fd(), offIn, out.fd(), offOut, length, flags);
-      if (r < 0) {
-        reply.error(errno(r));
-      } else {
-        reply.ok(r);
+    // Up to 2 GiB in one call: on the blocking pool, never on a loop. The kernel holds both files
+    // open until the request is answered, so the fds stay valid.
+    blocking.run(reply, () -> {
+      try (Arena a = Arena.ofConfined()) {
+        MemorySegment offIn = a.allocateFrom(JAVA_LONG, offsetIn);
+        MemorySegment offOut = a.allocateFrom(JAVA_LONG, offsetOut);
+        long r = PosixCalls.copyFileRange(in.fd(), offIn, out.fd(), offOut, length, flags);
+        if (r < 0) {
+          reply.error(errno(r));
+        } else {
+          reply.ok(r);
+        }
       }
-    }
+    });
   }
 
   @Override
@@ -773,15 +796,10 @@ public final class PassthroughFs implements Filesystem {
     if (n == null) {
       return;
     }
-    try (Arena a = Arena.ofConfined()) {
-      int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-      if (fd < 0) {
-        reply.error(errno(fd));
-        return;
-      }
+    reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
       handles.put((long) fd, new Handle(fd, false));
       reply.ok(fd, 0);
-    }
+    });
   }
 
   @Override
@@ -791,10 +809,7 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
-    Handle h = handle(fh, reply);
-    if (h != null) {
-      okOrError(reply, datasync ? LibC.fdatasync(h.fd()) : LibC.fsync(h.fd()));
-    }
+    fsync(req, node, fh, datasync, reply);   // an FSYNC SQE: the flush waits in the kernel, not on the loop
   }
 
   /**
