@@ -16,7 +16,7 @@ MNT=$(mktemp -d /tmp/uringfuse-blocking-mnt.XXXXXX)
 cleanup() {
   mountpoint -q "$MNT" && "$ROOT/uringfuse" umount "$MNT" >/dev/null 2>&1 || true
   mountpoint -q "$MNT" && umount -l "$MNT" || true
-  rm -rf "$WORK" "$MNT"
+  rm -rf --one-file-system "$WORK" "$MNT"
 }
 trap cleanup EXIT
 mkdir -p "$WORK/src"

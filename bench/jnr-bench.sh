@@ -23,7 +23,7 @@ SERVER_PID=
 cleanup() {
   mountpoint -q "$MNT" && umount -l "$MNT" || true
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
+  rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
 

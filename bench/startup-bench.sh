@@ -9,7 +9,7 @@ RUNS=${1:-5}
 [ "$(id -u)" = 0 ] || { echo "startup-bench: run as root" >&2; exit 1; }
 WORK=$(mktemp -d)
 mkdir -p "$WORK/src" "$WORK/mnt"
-trap 'mountpoint -q "$WORK/mnt" && umount "$WORK/mnt"; rm -rf "$WORK"' EXIT
+trap 'mountpoint -q "$WORK/mnt" && { umount "$WORK/mnt" || umount -l "$WORK/mnt"; }; rm -rf --one-file-system "$WORK"' EXIT
 "$ROOT/uringfuse" --version >/dev/null   # build and record the class archive first
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 detached=(); foreground=()

@@ -20,8 +20,9 @@ mkdir -p "$MNT"
 PEER=
 cleanup() {
   [ -n "$PEER" ] && kill "$PEER" 2>/dev/null || true
-  mountpoint -q "$MNT" && umount "$MNT" 2>/dev/null || true
-  rm -rf "$WORK"
+  mountpoint -q "$MNT" && { umount "$MNT" 2>/dev/null || umount -l "$MNT"; } || true
+  # --one-file-system: never descend into a mount that is still there (it would delete SOURCE)
+  rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
 

@@ -141,6 +141,25 @@ class CommandIT {
     assertEquals(ExitCodes.USAGE, usage.exitCode(), usage.output());
   }
 
+  /**
+   * Root never builds or runs a checkout that another user can change: the launcher in a tree owned
+   * by nobody refuses, before any build, and says what to do.
+   */
+  @Test
+  void rootRefusesACheckoutAnotherUserOwns() throws Exception {
+    Path tree = Files.createDirectory(dir.resolve("checkout"));
+    Files.createDirectory(tree.resolve("scripts"));
+    Files.copy(ROOT.resolve("uringfuse"), tree.resolve("uringfuse"));
+    Files.copy(ROOT.resolve("scripts/find-jdk.sh"), tree.resolve("scripts/find-jdk.sh"));
+    run("chown", "-R", "65534:65534", tree.toString());
+    Finished f = MountFixture.runBounded(Duration.ofSeconds(60), "env", "-u", "SUDO_UID",
+        tree.resolve("uringfuse").toString(), "--version");
+    assertEquals(1, f.exitCode(), f.output());
+    assertTrue(f.output().contains("refusing to run as root"), f.output());
+    assertTrue(f.output().contains("scripts/install.sh"), f.output());
+    assertFalse(f.output().contains("building"), f.output());
+  }
+
   @Test
   void mountHelperAndFstabLine() throws Exception {
     Path helper = Path.of("/sbin/mount.fuse.uringfuse");
