@@ -199,7 +199,7 @@ public final class ImageFs implements Filesystem {
       if (c.hasMode()) {
         mode = c.mode() & 07777;
       } else if (req.killSuidGid()) {
-        mode = withoutSetIdBits(mode);
+        mode = Attr.withoutSetIdBits(mode);
       }
       uid = c.hasUid() ? c.uid() : uid;
       gid = c.hasGid() ? c.gid() : gid;
@@ -233,12 +233,6 @@ public final class ImageFs implements Filesystem {
     return null;
   }
 
-  /** The kernel's rule for a write by someone without CAP_FSETID: set-uid goes, set-gid if group-executable. */
-  private static int withoutSetIdBits(int mode) {
-    int m = mode & ~04000;
-    return (m & 02010) == 02010 ? m & ~02000 : m;
-  }
-
   @Override
   public void open(Request req, long node, int flags, ReplyOpen reply) {
     if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0) && readOnly) {
@@ -253,7 +247,7 @@ public final class ImageFs implements Filesystem {
       }
       if (req.killSuidGid()) {
         synchronized (this) {
-          mode = withoutSetIdBits(mode);
+          mode = Attr.withoutSetIdBits(mode);
         }
       }
     }
@@ -311,7 +305,7 @@ public final class ImageFs implements Filesystem {
     }
     if (req.killSuidGid()) {
       synchronized (this) {
-        mode = withoutSetIdBits(mode);
+        mode = Attr.withoutSetIdBits(mode);
       }
     }
     MemorySegment source = data.asSlice(0, len);

@@ -6,19 +6,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statx;
+import org.uringfuse.fuse.api.Attr;
 
 /**
- * Clears set-user-ID and set-group-ID bits the way the kernel does when an unprivileged process
- * writes, truncates or changes the ACL of a file: set-user-ID always, set-group-ID only on a
- * group-executable file (without group execute it marks mandatory locking, which stays). The
+ * Clears set-user-ID and set-group-ID bits on a backing file the way the kernel does when an
+ * unprivileged process writes, truncates or changes the ACL of a file ({@link Attr#withoutSetIdBits}). The
  * passthrough needs this because it writes as root, which the backing filesystem lets keep them.
  *
  * <p>Threads: stateless; called on loop threads.
  */
 final class SetIdBits {
-  static final int S_ISUID = 04000;
   static final int S_ISGID = 02000;
-  static final int S_IXGRP = 00010;
 
   private SetIdBits() {}
 
@@ -36,13 +34,7 @@ final class SetIdBits {
         return r;
       }
       int mode = Statx.mode(st) & 07777;
-      int cleared = mode;
-      if (!groupOnly) {
-        cleared &= ~S_ISUID;
-      }
-      if (groupOnly ? (cleared & S_ISGID) != 0 : (cleared & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) {
-        cleared &= ~S_ISGID;
-      }
+      int cleared = groupOnly ? mode & ~S_ISGID : Attr.withoutSetIdBits(mode);
       if (cleared == mode) {
         return 0;
       }

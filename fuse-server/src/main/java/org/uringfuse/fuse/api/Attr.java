@@ -18,6 +18,16 @@ public record Attr(long ino, long size, long blocks,
   public static final int S_IFIFO = 0010000;
 
   /** The {@code DT_*} directory-entry type of this mode. */
+  /**
+   * {@code mode} after a write, truncate or ACL change by a caller without CAP_FSETID, by the
+   * kernel's rule: set-user-ID goes; set-group-ID goes only from a group-executable file (without
+   * group execute it marks mandatory locking, and stays). See {@link Request#killSuidGid}.
+   */
+  public static int withoutSetIdBits(int mode) {
+    int m = mode & ~04000;
+    return (m & 02010) == 02010 ? m & ~02000 : m;
+  }
+
   public static int direntType(int mode) {
     return (mode & S_IFMT) >>> 12;
   }

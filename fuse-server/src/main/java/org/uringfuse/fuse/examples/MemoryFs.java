@@ -206,6 +206,8 @@ public final class MemoryFs implements Filesystem {
     }
     if (c.hasMode()) {
       n.mode = (n.mode & S_IFMT) | (c.mode() & 07777);
+    } else if (req.killSuidGid()) {
+      n.mode = Attr.withoutSetIdBits(n.mode);
     }
     if (c.hasUid()) {
       n.uid = c.uid();
@@ -467,6 +469,9 @@ public final class MemoryFs implements Filesystem {
     if ((flags & 01000) != 0) {   // O_TRUNC (ATOMIC_O_TRUNC)
       resize(n, 0);
       n.mtime = n.ctime = now();
+      if (req.killSuidGid()) {
+        n.mode = Attr.withoutSetIdBits(n.mode);
+      }
     }
     reply.ok(0, 0);
   }
@@ -507,8 +512,8 @@ public final class MemoryFs implements Filesystem {
     }
     MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, n.data, (int) offset, (int) data.byteSize());
     n.mtime = n.ctime = now();
-    if ((writeFlags & FuseKernel.FUSE_WRITE_KILL_SUIDGID) != 0) {
-      n.mode &= ~06000;   // HANDLE_KILLPRIV_V2: a write by a non-owner drops set-id bits
+    if (req.killSuidGid()) {
+      n.mode = Attr.withoutSetIdBits(n.mode);   // HANDLE_KILLPRIV_V2: the caller may not keep them
     }
     reply.ok(data.byteSize());
   }
