@@ -83,10 +83,13 @@ public final class PassthroughFs implements Filesystem {
    * An open file or directory: its fd, and whether it lives in memory (tmpfs, ramfs: read and
    * written synchronously, see above).
    */
-  private record Handle(int fd, boolean inMemory) {
-    static Handle of(int fd) {
-      return new Handle(fd, FsType.isMemoryBacked(fd));
-    }
+  private record Handle(int fd, boolean inMemory) {}
+
+  /** Per backing device (st_dev): whether it is memory-backed (tmpfs, ramfs); found once per device. */
+  private final ConcurrentHashMap<Long, Boolean> memoryBacked = new ConcurrentHashMap<>();
+
+  private boolean inMemory(Inode n) {
+    return memoryBacked.computeIfAbsent(n.dev, dev -> FsType.isMemoryBacked(n.fd));
   }
 
   private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
@@ -465,7 +468,7 @@ public final class PassthroughFs implements Filesystem {
           return;
         }
       }
-      handles.put((long) fd, Handle.of(fd));
+      handles.put((long) fd, new Handle(fd, inMemory(n)));
       reply.ok(fd, fopenFlags(flags));
     });
   }
@@ -473,9 +476,21 @@ public final class PassthroughFs implements Filesystem {
   /**
    * Opens the inode through its {@code /proc/self/fd} link with an io_uring OPENAT: an open on a slow
    * backing filesystem (a cold inode on disk, NFS) waits in the kernel, not on the loop. Hands the
-   * new fd to {@code opened} on the loop.
+   * new fd to {@code opened} on the loop. On tmpfs and ramfs an open never waits, and io_uring would
+   * hand it to an io-wq worker (a /proc link is not resolved without blocking): a plain openat.
    */
   private void reopen(Request req, Inode n, int flags, Reply reply, java.util.function.IntConsumer opened) {
+    if (inMemory(n)) {
+      try (Arena a = Arena.ofConfined()) {
+        int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), flags, 0);
+        if (fd < 0) {
+          reply.error(errno(fd));
+        } else {
+          opened.accept(fd);
+        }
+      }
+      return;
+    }
     Arena path = Arena.ofConfined();   // the loop thread's: the completion runs there too
     MemorySegment proc = path.allocateFrom(n.procPath());
     req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), (fd, cqeFlags) -> {
@@ -518,7 +533,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error((Errno) e);
         return;
       }
-      handles.put((long) fd, Handle.of(fd));
+      handles.put((long) fd, new Handle(fd, inMemory(p)));
       reply.ok(entry, fd, fopenFlags(flags));
     }
   }
