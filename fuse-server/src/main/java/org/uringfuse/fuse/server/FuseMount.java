@@ -58,19 +58,29 @@ public final class FuseMount {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
     }
     try (Arena a = Arena.ofConfined()) {
-      // Pin the mountpoint: mount(2) goes through this fd, so nobody who owns a directory on the
-      // path can swap it (or a parent) for a symlink between the checks and the mount.
-      int pin = LibC.openat(LibC.AT_FDCWD, a.allocateFrom(mp.toString()), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-      if (pin < 0) {
-        throw new IOException("mountpoint " + mp + " cannot be opened: " + Errno.describe(pin)
-            + (pin == -Errno.ELOOP ? " (it was replaced by a symlink)" : ""));
-      }
+      int pin = pin(mp);
       try {
         return mountPinned(mp, pin, o, a);
       } finally {
         LibC.close(pin);
       }
     }
+  }
+
+  /**
+   * Pins the resolved mountpoint: an O_PATH fd opened without following a symlink in any component
+   * (openat2 RESOLVE_NO_SYMLINKS), and mount(2) goes through it. Whoever owns a directory on the
+   * path cannot swap it (or a parent) for a symlink between the checks and the mount: the open
+   * fails with ELOOP, or the mount lands on the directory that was checked.
+   */
+  static int pin(Path resolved) throws IOException {
+    int fd = FuseSyscalls.openat2(LibC.AT_FDCWD, resolved.toString(), O_PATH | O_CLOEXEC,
+        FuseSyscalls.RESOLVE_NO_SYMLINKS);
+    if (fd < 0) {
+      throw new IOException("mountpoint " + resolved + " cannot be opened: " + Errno.describe(fd)
+          + (fd == -Errno.ELOOP ? " (a symlink appeared on its path)" : ""));
+    }
+    return fd;
   }
 
   private static FuseMount mountPinned(Path mp, int pin, MountOptions o, Arena a) throws IOException {

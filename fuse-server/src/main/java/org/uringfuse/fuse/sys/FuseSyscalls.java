@@ -68,6 +68,28 @@ public final class FuseSyscalls {
     return Native.callInt(st -> (int) IOCTL_PTR.invokeExact(st, fd, request, arg));
   }
 
+  /** {@code openat2(2)} (437 on x86_64 and aarch64) and its {@code RESOLVE_NO_SYMLINKS}. */
+  private static final long SYS_openat2 = 437;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  private static final MethodHandle SYSCALL_OPENAT2 = errnoFunction("syscall",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
+      Linker.Option.firstVariadicArg(1));
+
+  /**
+   * openat2 with {@code struct open_how {flags, mode, resolve}}: opens {@code path} without following
+   * a symlink in any component when {@code resolve} is RESOLVE_NO_SYMLINKS. Returns the fd or -errno.
+   */
+  public static int openat2(int dirfd, String path, long flags, long resolve) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment how = a.allocate(24, 8);
+      how.set(JAVA_LONG, 0, flags);
+      how.set(JAVA_LONG, 8, 0);
+      how.set(JAVA_LONG, 16, resolve);
+      MemorySegment p = a.allocateFrom(path);
+      return (int) Native.callLong(st -> (long) SYSCALL_OPENAT2.invokeExact(st, SYS_openat2, dirfd, p, how, 24L));
+    }
+  }
+
   public static int getuid() {
     try {
       return (int) GETUID.invokeExact();
