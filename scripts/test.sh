@@ -45,6 +45,8 @@ source "$ROOT/scripts/find-jdk.sh"
 
 # FUSE-over-io_uring is off until the fuse module's parameter says Y.
 [ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
+# Users' mounts (fusermount3) open /dev/fuse themselves: udev makes it 0666; minimal machines may not.
+[ -c /dev/fuse ] && chmod 0666 /dev/fuse
 if [ -w /sys/module/fuse/parameters/enable_uring ]; then
   echo Y > /sys/module/fuse/parameters/enable_uring
 fi

@@ -3,8 +3,8 @@
 # Each round mounts SOURCE at MOUNTPOINT, starts 4 writer processes (each writes checksummed 4 KiB
 # records to its own file and fsyncs each one; a record counts as acknowledged once its fsync
 # returned, and is logged outside the mount), lets them run 1-3 s, then signals the server:
-# SIGTERM rounds expect the server to end the mount itself; SIGKILL rounds unmount the dead mount
-# (umount -l) and remount. After each round: every acknowledged record is intact in SOURCE, no
+# SIGTERM rounds expect the server to end the mount itself; SIGKILL rounds expect auto_unmount (the
+# command's default) to remove the dead mount within 15 s, then remount. After each round: every acknowledged record is intact in SOURCE, no
 # process is left in D state, and nothing is mounted at MOUNTPOINT.
 #
 # usage: fault-run.sh SOURCE MOUNTPOINT [--rounds N] [--transport auto|uring|classic]
@@ -97,8 +97,8 @@ for sig in TERM KILL; do
     for w in "${writers[@]}"; do
       timeout 60 tail --pid="$w" -f /dev/null || { echo "round $sig $round: a writer hung" >&2; exit 1; }
     done
-    if [ "$sig" = KILL ]; then
-      umount -l "$MNT" 2>/dev/null || true   # the dead mount: what auto_unmount will do (issue 14)
+    if [ "$sig" = KILL ]; then   # auto_unmount: the watcher unmounts the dead mount by itself
+      for _ in $(seq 150); do mountpoint -q "$MNT" || break; sleep 0.1; done
     fi
     for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { echo "round $sig $round: server still alive 30 s after SIG$sig" >&2; exit 1; }

@@ -52,7 +52,8 @@ final class MountCommand implements Callable<Integer> {
 
   @Option(names = "-o", paramLabel = "OPTIONS", description = "comma-separated mount options: ro, rw, "
       + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
-      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, poll=auto|auto:US|off|US (busy polling of the "
+      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, auto_unmount|noauto_unmount (default "
+      + "auto_unmount: fusermount3 unmounts when the server ends, even by SIGKILL), poll=auto|auto:US|off|US (busy polling of the "
       + "event loops before they sleep: auto adapts the window up to 50 us and steps aside whenever another "
       + "thread wants the CPU, US polls a fixed window; default auto); directories: entry_timeout=SECONDS, "
       + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
@@ -132,7 +133,9 @@ final class MountCommand implements Callable<Integer> {
 
   private MountOptionsParser parseOptions() {
     applyLogLevel(logLevel);
-    MountOptions base = MountOptions.defaults().withFsname(source.toString().replace(",", "_"));
+    // auto_unmount by default: a server that dies (SIGKILL, OOM) never leaves a dead mount behind
+    MountOptions base = MountOptions.defaults().withFsname(source.toString().replace(",", "_"))
+        .withAutoUnmount(true);
     TransportKind kind = switch (transport.toLowerCase()) {
       case "auto" -> TransportKind.AUTO;
       case "uring" -> TransportKind.URING;
@@ -155,7 +158,13 @@ final class MountCommand implements Callable<Integer> {
   /** The mistakes a user makes most, each in one line; null when the paths are fine. */
   String checkPaths() {
     if (FuseSyscalls.getuid() != 0) {
-      return "mounting needs root: run it with sudo";
+      if (!org.uringfuse.fuse.sys.Fusermount.available()) {
+        return "mounting as a user needs fusermount3 (the fuse3 package); or run it as root";
+      }
+      String denied = UserMounts.deviceDenied();
+      if (denied != null) {
+        return "mounting as a user: " + denied;
+      }
     }
     if (!Files.exists(source)) {
       return "source " + source + " does not exist";

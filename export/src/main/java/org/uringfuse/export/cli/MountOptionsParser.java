@@ -85,6 +85,8 @@ final class MountOptionsParser {
         case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
         case "blksize" -> mount = mount.withBlksize(positive(key, value));
         case "poll" -> mount = mount.withPoll(PollOptions.parse(required(key, value)));
+        case "auto_unmount" -> mount = mount.withAutoUnmount(true);
+        case "noauto_unmount" -> mount = mount.withAutoUnmount(false);
         case "entry_timeout" -> {
           directoryOnly.add(key);
           passthrough = passthrough.withEntryTimeoutNanos(seconds(key, value));

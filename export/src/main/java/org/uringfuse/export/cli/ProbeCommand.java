@@ -47,8 +47,10 @@ final class ProbeCommand implements Callable<Integer> {
     out.printf("event loop backend:  %s%n", EventLoops.resolve(LoopOptions.Backend.AUTO).name().toLowerCase());
     out.printf("/dev/fuse:           %s%n", FuseUringSupport.DEV_FUSE.toFile().exists() ? "present" : "missing");
     out.printf("enable_uring:        %s%n", fuse.enableUring().orElse("absent"));
+    out.printf("mounts as a user:    %s%n", UserMounts.status());
     if (fuse.usable()) {
-      out.printf("FUSE-over-io_uring:  usable%n");
+      // The kernel asks no capability of a FUSE-over-io_uring server: a user's mount uses it too.
+      out.printf("FUSE-over-io_uring:  usable (by root and by users' own mounts)%n");
       out.flush();
       return ExitCodes.OK;
     }

@@ -160,6 +160,23 @@ class CommandIT {
     assertFalse(f.output().contains("building"), f.output());
   }
 
+  /** auto_unmount (the command's default): a root server killed with SIGKILL leaves no dead mount. */
+  @Test
+  void sigkilledServerLeavesNoMount() throws Exception {
+    Path src = Files.createDirectory(dir.resolve("ksrc"));
+    Path mnt = Files.createDirectory(dir.resolve("kmnt"));
+    Finished r = uringfuse("mount", src.toString(), mnt.toString(), "--log-file", dir.resolve("k.log").toString());
+    assertEquals(0, r.exitCode(), r.output());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(pid (\\d+)\\)").matcher(r.output());
+    assertTrue(m.find(), r.output());
+    assertEquals(0, run("kill", "-KILL", m.group(1)).exitCode());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !mounted(mnt));
+    Finished again = uringfuse("mount", src.toString(), mnt.toString(), "--log-file", dir.resolve("k.log").toString());
+    assertEquals(0, again.exitCode(), again.output());
+    assertEquals(0, uringfuse("umount", mnt.toString()).exitCode());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
+  }
+
   @Test
   void mountHelperAndFstabLine() throws Exception {
     Path helper = Path.of("/sbin/mount.fuse.uringfuse");

@@ -20,8 +20,8 @@ import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.SockaddrUn;
 
 /**
- * The running server's control socket: a unix stream socket under {@code /run/uringfuse} (directory
- * 0700, so root only) where {@code uringfuse stats} asks for the statistics report. It is served on
+ * The running server's control socket: a unix stream socket under {@link #directory()} (0700: the
+ * mounting user's only) where {@code uringfuse stats} asks for the statistics report. It is served on
  * one of the mount's event loops entirely with io_uring: a multishot ACCEPT, then per connection a
  * RECV of the command, a SEND of the answer and a CLOSE.
  *
@@ -35,7 +35,7 @@ import org.uringfuse.ring.sys.SockaddrUn;
  */
 public final class ControlSocket implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ControlSocket.class.getName());
-  public static final Path DIRECTORY = Path.of("/run/uringfuse");
+  private static final Path ROOT_DIRECTORY = Path.of("/run/uringfuse");
   /**
    * Longest socket path used: {@code sun_path} holds 108 bytes with the NUL, and some clients (the
    * JDK's, for one) refuse paths that come near it.
@@ -60,6 +60,22 @@ public final class ControlSocket implements AutoCloseable {
   }
 
   /**
+   * Where the sockets live (mode 0700): {@code /run/uringfuse} for root; for a user,
+   * {@code $XDG_RUNTIME_DIR/uringfuse}, or {@code /tmp/uringfuse-UID} without one.
+   */
+  public static Path directory() {
+    int uid = org.uringfuse.fuse.sys.FuseSyscalls.getuid();
+    if (uid == 0) {
+      return ROOT_DIRECTORY;
+    }
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))) {
+      return Path.of(runtime, "uringfuse");
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "uringfuse-" + uid);
+  }
+
+  /**
    * The socket path of the server mounted at {@code mountpoint}: the mountpoint's path with
    * separators replaced, or, when that would not fit a unix socket address (see {@link #SUN_PATH_MAX}),
    * its start and a hash of the whole path.
@@ -68,11 +84,12 @@ public final class ControlSocket implements AutoCloseable {
     String full = mountpoint.toAbsolutePath().normalize().toString();
     String name = full.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+", "");
     name = name.isEmpty() ? "root" : name;
-    int room = SUN_PATH_MAX - DIRECTORY.toString().length() - "/.sock".length();
+    Path directory = directory();
+    int room = SUN_PATH_MAX - directory.toString().length() - "/.sock".length();
     if (name.length() > room) {
       name = name.substring(0, room - 17) + "-" + hash(full);
     }
-    return DIRECTORY.resolve(name + ".sock");
+    return directory.resolve(name + ".sock");
   }
 
   private static String hash(String s) {
@@ -86,8 +103,13 @@ public final class ControlSocket implements AutoCloseable {
 
   /** Binds the socket and starts serving it on {@code loop}. */
   public static ControlSocket start(EventLoop loop, Path mountpoint, Supplier<String> report) throws IOException {
-    Files.createDirectories(DIRECTORY);
-    Files.setPosixFilePermissions(DIRECTORY, PosixFilePermissions.fromString("rwx------"));
+    Path directory = directory();
+    Files.createDirectories(directory);
+    if (!Files.getOwner(directory).getName().equals(System.getProperty("user.name"))
+        && org.uringfuse.fuse.sys.FuseSyscalls.getuid() != 0) {
+      throw new IOException(directory + " belongs to someone else");
+    }
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
     Path path = pathFor(mountpoint);
     Files.deleteIfExists(path);
     ControlSocket cs = new ControlSocket(loop, path, report);

@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.fuse.sys.Fusermount;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
 
 /**
- * One FUSE mount: opening {@code /dev/fuse}, {@code mount(2)} with the options, cloning device fds
- * for more loops, and unmounting or aborting the connection through fusectl. Errors a user will meet
+ * One FUSE mount: opening {@code /dev/fuse}, {@code mount(2)} with the options (or fusermount3 for
+ * users and auto_unmount), cloning device fds for more loops, and unmounting or aborting the
+ * connection through fusectl. Errors a user will meet
  * are {@link IOException}s with a one-line message that says what to do.
  *
  * <p>Threads: created and closed by the thread that manages the session; {@link #cloneDevice} may
@@ -34,6 +36,8 @@ public final class FuseMount {
   private final Path mountpoint;
   private final int deviceFd;
   private final int connectionId;
+  /** auto_unmount's watcher, or null. */
+  private MountWatcher watcher;
   private boolean mounted;
 
   private FuseMount(Path mountpoint, int deviceFd, int connectionId) {
@@ -46,7 +50,10 @@ public final class FuseMount {
   /**
    * Mounts a FUSE filesystem at {@code mountpoint}: a directory root, or a regular-file root when the
    * mountpoint is a regular file. The kernel queues FUSE_INIT at once; serve the (non-blocking)
-   * device fd to answer it.
+   * device fd to answer it. Root mounts with mount(2); a user, who may not (EPERM), goes through
+   * fusermount3 ({@link Fusermount}), with its rules: the mountpoint must be the user's, and
+   * allow_other needs {@code user_allow_other} in /etc/fuse.conf. With auto_unmount a
+   * {@link MountWatcher} unmounts if this process dies.
    */
   public static FuseMount mount(Path mountpoint, MountOptions o) throws IOException {
     Path mp = mountpoint.toAbsolutePath().normalize();
@@ -57,14 +64,65 @@ public final class FuseMount {
     if (isMountPoint(mp)) {
       throw new IOException("mountpoint " + mp + " is already a mount point (unmount it first: umount " + mp + ")");
     }
+    FuseMount m;
     try (Arena a = Arena.ofConfined()) {
       int pin = pin(mp);
       try {
-        return mountPinned(mp, pin, o, a);
+        m = mountPinned(mp, pin, o, a);
       } finally {
         LibC.close(pin);
       }
     }
+    if (m == null) {
+      m = mountWithHelper(mp, o);
+    }
+    if (o.autoUnmount()) {
+      try {
+        m.watcher = MountWatcher.start(mp);
+      } catch (IOException e) {
+        m.unmount(true);
+        m.closeDevice();
+        throw new IOException("auto_unmount: cannot start the watcher: " + e.getMessage(), e);
+      }
+    }
+    return m;
+  }
+
+  /** Mounts through fusermount3 (see {@link #mount}). */
+  private static FuseMount mountWithHelper(Path mp, MountOptions o) throws IOException {
+    int fd = Fusermount.mount(mp, helperOptions(o));
+    int conn = mountInfo(mp).map(FuseMount::minorOf).orElse(-1);
+    FuseMount m = new FuseMount(mp, fd, conn);
+    int r = FuseSyscalls.setNonBlocking(fd);
+    if (r < 0) {
+      m.unmount(true);
+      m.closeDevice();
+      throw new IOException("cannot make the /dev/fuse fd non-blocking: " + Errno.describe(r));
+    }
+    return m;
+  }
+
+  /** fusermount3's {@code -o} list for these options (it adds fd, rootmode, user_id and group_id). */
+  static String helperOptions(MountOptions o) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("fsname=").append(o.fsname()).append(",subtype=").append(o.subtype());
+    sb.append(o.suid() ? ",suid" : ",nosuid").append(o.dev() ? ",dev" : ",nodev");
+    if (o.readOnly()) {
+      sb.append(",ro");
+    }
+    if (o.allowOther()) {
+      sb.append(",allow_other");
+    }
+    if (o.defaultPermissions()) {
+      sb.append(",default_permissions");
+    }
+    if (o.maxRead() > 0) {
+      sb.append(",max_read=").append(o.maxRead());
+    }
+    if (o.blksize() > 0) {
+      sb.append(",blksize=").append(o.blksize());
+    }
+    return sb.toString();
   }
 
   /**
@@ -83,6 +141,7 @@ public final class FuseMount {
     return fd;
   }
 
+  /** mount(2) through the pin; null when the caller may not mount (EPERM: not root). */
   private static FuseMount mountPinned(Path mp, int pin, MountOptions o, Arena a) throws IOException {
     MemorySegment st = a.allocate(STATX_BYTES, 8);
     int sr = LibC.statx(pin, a.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE, st);
@@ -105,10 +164,13 @@ public final class FuseMount {
     long mountFlags = (o.suid() ? 0 : FuseSyscalls.MS_NOSUID) | (o.dev() ? 0 : FuseSyscalls.MS_NODEV)
         | (o.readOnly() ? FuseSyscalls.MS_RDONLY : 0);
     int r = FuseSyscalls.mount(o.fsname(), "/proc/self/fd/" + pin, "fuse." + o.subtype(), mountFlags, data);
+    if (r == -Errno.EPERM) {
+      LibC.close(fd);
+      return null;
+    }
     if (r < 0) {
       LibC.close(fd);
       throw new IOException(switch (-r) {
-        case Errno.EPERM -> "mount " + mp + ": permission denied: mounting needs root (CAP_SYS_ADMIN)";
         case Errno.ENODEV -> "mount " + mp + ": the kernel has no FUSE filesystem type (modprobe fuse)";
         case Errno.EBUSY -> "mount " + mp + ": mountpoint is busy";
         default -> "mount " + mp + " failed: " + Errno.describe(r) + " (options " + data + ")";
@@ -178,14 +240,22 @@ public final class FuseMount {
 
   /**
    * Unmounts. When the mount is busy (open files) and {@code force} is set, the connection is
-   * aborted through fusectl first and the mount detached. Returns 0 or {@code -errno}.
+   * aborted through fusectl first and the mount detached. A user who may not umount(2) unmounts
+   * with {@code fusermount3 -u} (and {@code -z}, lazily, when forced). Returns 0 or {@code -errno}.
    */
   public int unmount(boolean force) {
+    if (watcher != null) {
+      watcher.close();   // we unmount now: the watcher must not unmount a later mount here
+      watcher = null;
+    }
     if (!isMounted()) {
       mounted = false;
       return 0;
     }
     int r = FuseSyscalls.umount2(mountpoint.toString(), 0);
+    if (r == -Errno.EPERM) {
+      r = unmountWithHelper(force);
+    }
     if (r == -Errno.EBUSY && force) {
       abort();
       r = FuseSyscalls.umount2(mountpoint.toString(), FuseSyscalls.MNT_DETACH);
@@ -197,7 +267,27 @@ public final class FuseMount {
     return r;
   }
 
-  /** Aborts the connection: every pending and future request fails, readers see ENODEV. */
+  private int unmountWithHelper(boolean force) {
+    try {
+      String failure = Fusermount.unmount(mountpoint, false);
+      if (!failure.isEmpty() && force) {
+        failure = Fusermount.unmount(mountpoint, true);
+      }
+      if (failure.isEmpty()) {
+        return 0;
+      }
+      LOG.log(Level.WARNING, "{0}: {1}", mountpoint, failure);
+      return -Errno.EBUSY;
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "{0}: fusermount3 -u failed: {1}", mountpoint, e.getMessage());
+      return -Errno.EPERM;
+    }
+  }
+
+  /**
+   * Aborts the connection: every pending and future request fails, readers see ENODEV. Needs root
+   * (fusectl); false when it could not be done.
+   */
   public boolean abort() {
     if (connectionId < 0) {
       return false;

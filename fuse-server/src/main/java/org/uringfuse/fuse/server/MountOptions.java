@@ -22,11 +22,14 @@ import org.uringfuse.ring.loop.PollOptions;
  * @param maxBackground kernel's limit on asynchronous requests in flight (congestion at 3/4)
  * @param debug log every request and reply
  * @param poll how the event loops busy-poll before blocking
+ * @param autoUnmount the mount never outlives the server, however it ends (SIGKILL included):
+ *     fusermount3 mounts and stays to unmount when the server's connection closes (libfuse's
+ *     {@code auto_unmount})
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
     boolean readOnly, boolean dev, boolean suid, int maxRead, int blksize, int threads,
     TransportKind transport, int queueDepth, int maxWrite, int buffersPerLoop,
-    int maxBackground, boolean debug, PollOptions poll) {
+    int maxBackground, boolean debug, PollOptions poll, boolean autoUnmount) {
 
   public MountOptions {
     if (threads < 1 || queueDepth < 1 || buffersPerLoop < 1) {
@@ -44,91 +47,96 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new MountOptions("uringfuse", "uringfuse", false, false, false, false, false, 0, 0, cpus,
         TransportKind.AUTO, 32, 128 * 1024, 32, 1024, false,
-        PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS));
+        PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS), false);
   }
 
   public MountOptions withFsname(String v) {
     return new MountOptions(v, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withSubtype(String v) {
     return new MountOptions(fsname, v, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withAllowOther(boolean v) {
     return new MountOptions(fsname, subtype, v, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withDefaultPermissions(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, v, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withReadOnly(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, v, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withDev(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, v, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withSuid(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, v, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withMaxRead(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, v, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withBlksize(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, v,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withThreads(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withTransport(TransportKind v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withQueueDepth(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withMaxWrite(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug, poll);
+        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withBuffersPerLoop(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, v, maxBackground, debug, poll);
+        threads, transport, queueDepth, maxWrite, v, maxBackground, debug, poll, autoUnmount);
   }
 
   public MountOptions withDebug(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v, poll);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v, poll, autoUnmount);
   }
 
   public MountOptions withPoll(PollOptions v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v, autoUnmount);
   }
 
   /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */
   public int deviceBufferSize() {
     return Math.max(8192, ((maxWrite + 4096 + 4095) / 4096) * 4096);
+  }
+
+  public MountOptions withAutoUnmount(boolean v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, v);
   }
 }

@@ -90,6 +90,20 @@ public final class FuseSyscalls {
     }
   }
 
+  private static final MethodHandle FCNTL_INT = errnoFunction("fcntl",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final int F_GETFL = 3;
+  private static final int F_SETFL = 4;
+
+  /** Adds O_NONBLOCK to an fd's status flags (a /dev/fuse fd that fusermount3 opened blocking). */
+  public static int setNonBlocking(int fd) {
+    int flags = Native.callInt(st -> (int) FCNTL_INT.invokeExact(st, fd, F_GETFL, 0));
+    if (flags < 0) {
+      return flags;
+    }
+    return Native.callInt(st -> (int) FCNTL_INT.invokeExact(st, fd, F_SETFL, flags | O_NONBLOCK));
+  }
+
   public static int getuid() {
     try {
       return (int) GETUID.invokeExact();

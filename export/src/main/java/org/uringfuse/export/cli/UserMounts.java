@@ -1,0 +1,37 @@
+package org.uringfuse.export.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.uringfuse.fuse.sys.Fusermount;
+
+/**
+ * Whether users who are not root can mount here: fusermount3 must be installed (set-uid root), and
+ * {@code /dev/fuse} must be readable and writable by them (mode 0666, as udev's rule makes it; some
+ * minimal machines and containers leave it 0600).
+ */
+final class UserMounts {
+  static final Path DEV_FUSE = Path.of("/dev/fuse");
+
+  private UserMounts() {}
+
+  /** One line for probe: "possible", or why not and what to do. */
+  static String status() {
+    if (!Fusermount.available()) {
+      return "not possible: fusermount3 is missing (install fuse3)";
+    }
+    String denied = deviceDenied();
+    return denied == null ? "possible (through fusermount3)" : "not possible: " + denied;
+  }
+
+  /** Why a user cannot open /dev/fuse, or null when everyone can. */
+  static String deviceDenied() {
+    try {
+      String mode = Integer.toOctalString((Integer) Files.getAttribute(DEV_FUSE, "unix:mode") & 0777);
+      return mode.equals("666") ? null
+          : "/dev/fuse is mode " + mode + ", so users cannot open it (as root: chmod 0666 /dev/fuse, which is "
+              + "what udev does on most systems)";
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return "/dev/fuse: " + e.getMessage();
+    }
+  }
+}

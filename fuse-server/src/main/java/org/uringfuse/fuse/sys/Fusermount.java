@@ -1,0 +1,271 @@
+package org.uringfuse.fuse.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.uringfuse.ring.sys.Native.errnoFunction;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.sys.LibC;
+import org.uringfuse.ring.sys.Native;
+
+/**
+ * fusermount3: the set-uid helper through which every FUSE library mounts for users who may not
+ * call mount(2). The protocol is libfuse's: the helper runs with {@code _FUSE_COMMFD} naming its end
+ * of a unix socket pair, mounts, and sends the {@code /dev/fuse} fd back with SCM_RIGHTS.
+ *
+ * <p>Its own {@code auto_unmount} is not used: the helper runs as root, and as root it may not look
+ * at a user's mount made without allow_other, so (fuse3 3.14, checked) it gives up instead of
+ * unmounting. The server's {@code MountWatcher} does that job for every mount.
+ *
+ * <p>Threads: called by the thread that mounts or unmounts; no shared state.
+ */
+public final class Fusermount {
+  private Fusermount() {}
+
+  public static final String HELPER = "fusermount3";
+  private static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
+  private static final int COMM_FD = 3;
+  private static final int SOL_SOCKET = 1;
+  private static final int SCM_RIGHTS = 1;
+  private static final int SO_RCVTIMEO = 20;
+  private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  private static final int EPROTO = 71;
+  private static final int O_WRONLY = 01;
+  /** {@code posix_spawn_file_actions_t} is 80 bytes in glibc; room to spare. */
+  private static final int FILE_ACTIONS_BYTES = 256;
+  /** {@code struct msghdr} (56), {@code struct iovec} (16), {@code CMSG_SPACE(sizeof(int))} (24). */
+  private static final int MSGHDR_BYTES = 56;
+  private static final int IOVEC_BYTES = 16;
+  private static final int CMSG_SPACE_INT = 24;
+
+  private static final class SPAWN {
+    static final MethodHandle INIT = Native.plainFunction("posix_spawn_file_actions_init",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle DUP2 = Native.plainFunction("posix_spawn_file_actions_adddup2",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle OPEN = Native.plainFunction("posix_spawn_file_actions_addopen",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /** glibc 2.34+: close every fd from N up in the child (the JVM's own fds must not leak into it). */
+    static final MethodHandle CLOSEFROM = Native.plainFunction("posix_spawn_file_actions_addclosefrom_np",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle DESTROY = Native.plainFunction("posix_spawn_file_actions_destroy",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle SPAWNP = Native.plainFunction("posix_spawnp",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle WAITPID = errnoFunction("waitpid",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle RECVMSG = errnoFunction("recvmsg",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle SETSOCKOPT = errnoFunction("setsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  /** True when the helper is on the PATH. */
+  public static boolean available() {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, HELPER))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Mounts with the helper and returns the session's {@code /dev/fuse} fd. {@code options} are
+   * fusermount3's {@code -o} list (fsname, subtype, allow_other, default_permissions, ro, nosuid,
+   * nodev, max_read, blksize).
+   *
+   * @throws IOException with the helper's own message when it refused or failed
+   */
+  public static int mount(Path mountpoint, String options) throws IOException {
+    if (!available()) {
+      throw new IOException(HELPER + " is not installed (the fuse3 package); it mounts for users who are not root");
+    }
+    Path errors = Files.createTempFile("uringfuse-fusermount", ".err");
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment pair = a.allocate(JAVA_INT, 2);
+      int r = LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair);
+      if (r < 0) {
+        throw new IOException("socketpair: " + Errno.describe(r));
+      }
+      int ours = pair.getAtIndex(JAVA_INT, 0);
+      int theirs = pair.getAtIndex(JAVA_INT, 1);
+      int pid;
+      try {
+        pid = spawn(a, List.of(HELPER, "-o", options, "--", mountpoint.toString()), theirs, errors);
+      } finally {
+        LibC.close(theirs);
+      }
+      int deviceFd = receiveFd(a, ours);
+      if (deviceFd < 0) {
+        int status = waitFor(pid, HELPER_TIMEOUT);
+        LibC.close(ours);
+        String message = Files.readString(errors, StandardCharsets.UTF_8).trim();
+        throw new IOException(HELPER + " failed (exit " + status + ")"
+            + (message.isEmpty() ? ": " + Errno.describe(deviceFd) : ": " + message));
+      }
+      int status = waitFor(pid, HELPER_TIMEOUT);
+      LibC.close(ours);
+      if (status != 0) {
+        LibC.close(deviceFd);
+        throw new IOException(HELPER + " exited " + status + ": " + Files.readString(errors, StandardCharsets.UTF_8).trim());
+      }
+      return deviceFd;
+    } finally {
+      Files.deleteIfExists(errors);
+    }
+  }
+
+  /**
+   * Unmounts with {@code fusermount3 -u} ({@code -z}: lazily, even while busy). Returns 0, or the
+   * helper's message.
+   */
+  public static String unmount(Path mountpoint, boolean lazy) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(HELPER, "-u"));
+    if (lazy) {
+      cmd.add("-z");
+    }
+    cmd.add("--");
+    cmd.add(mountpoint.toString());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(HELPER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return HELPER + " -u did not finish within " + HELPER_TIMEOUT;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    return p.exitValue() == 0 ? "" : out.isEmpty() ? HELPER + " -u exited " + p.exitValue() : out;
+  }
+
+  /** Starts {@code argv} with {@code commFd} as fd 3, {@code _FUSE_COMMFD=3}, stderr to {@code errors}. */
+  private static int spawn(Arena a, List<String> argv, int commFd, Path errors) throws IOException {
+    MemorySegment actions = a.allocate(FILE_ACTIONS_BYTES, 8);
+    try {
+      check((int) SPAWN.INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+      try {
+        check((int) SPAWN.DUP2.invokeExact(actions, commFd, COMM_FD), "adddup2");
+        check((int) SPAWN.OPEN.invokeExact(actions, 2, a.allocateFrom(errors.toString()), O_WRONLY, 0), "addopen");
+        check((int) SPAWN.CLOSEFROM.invokeExact(actions, COMM_FD + 1), "addclosefrom_np");
+        MemorySegment pid = a.allocate(JAVA_INT);
+        MemorySegment file = a.allocateFrom(argv.get(0));
+        int r = (int) SPAWN.SPAWNP.invokeExact(pid, file, actions, MemorySegment.NULL, cStrings(a, argv),
+            cStrings(a, environment()));
+        if (r != 0) {
+          throw new IOException("cannot start " + argv.get(0) + ": " + Errno.describe(-r));
+        }
+        return pid.get(JAVA_INT, 0);
+      } finally {
+        int ignored = (int) SPAWN.DESTROY.invokeExact(actions);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  private static void check(int r, String what) throws IOException {
+    if (r != 0) {
+      throw new IOException(what + ": " + Errno.describe(-r));
+    }
+  }
+
+  private static List<String> environment() {
+    List<String> env = new ArrayList<>();
+    for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+      if (!e.getKey().equals("_FUSE_COMMFD")) {
+        env.add(e.getKey() + "=" + e.getValue());
+      }
+    }
+    env.add("_FUSE_COMMFD=" + COMM_FD);
+    return env;
+  }
+
+  /** A NULL-terminated {@code char *[]}. */
+  private static MemorySegment cStrings(Arena a, List<String> strings) {
+    MemorySegment array = a.allocate(ADDRESS, strings.size() + 1L);
+    for (int i = 0; i < strings.size(); i++) {
+      array.setAtIndex(ADDRESS, i, a.allocateFrom(strings.get(i)));
+    }
+    array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+    return array;
+  }
+
+  /**
+   * The fd sent over {@code sock} with SCM_RIGHTS, or a negative errno (-ECONNRESET at EOF, -EAGAIN
+   * when the helper sent nothing within {@link #HELPER_TIMEOUT}).
+   */
+  private static int receiveFd(Arena a, int sock) {
+    MemorySegment timeout = a.allocate(16, 8);   // struct timeval
+    timeout.set(JAVA_LONG, 0, HELPER_TIMEOUT.toSeconds());
+    int t = Native.callInt(st -> (int) SPAWN.SETSOCKOPT.invokeExact(st, sock, SOL_SOCKET, SO_RCVTIMEO, timeout, 16));
+    if (t < 0) {
+      return t;
+    }
+    MemorySegment data = a.allocate(1);
+    MemorySegment iov = a.allocate(IOVEC_BYTES, 8);
+    iov.set(ADDRESS, 0, data);
+    iov.set(JAVA_LONG, 8, 1);
+    MemorySegment control = a.allocate(CMSG_SPACE_INT, 8);
+    MemorySegment msg = a.allocate(MSGHDR_BYTES, 8);
+    msg.set(ADDRESS, 16, iov);            // msg_iov
+    msg.set(JAVA_LONG, 24, 1);            // msg_iovlen
+    msg.set(ADDRESS, 32, control);        // msg_control
+    msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);   // msg_controllen
+    long n;
+    do {
+      n = Native.callLong(st -> (long) SPAWN.RECVMSG.invokeExact(st, sock, msg, MSG_CMSG_CLOEXEC));
+    } while (n == -Errno.EINTR);
+    if (n <= 0) {
+      return n == 0 ? -Errno.ECONNRESET : (int) n;
+    }
+    long controlLen = msg.get(JAVA_LONG, 40);
+    if (controlLen < 20 || control.get(JAVA_INT, 8) != SOL_SOCKET || control.get(JAVA_INT, 12) != SCM_RIGHTS) {
+      return -EPROTO;
+    }
+    return control.get(JAVA_INT, 16);
+  }
+
+  /** Waits (bounded) for {@code pid} and returns its exit status, or -1 if it did not end in time. */
+  private static int waitFor(int pid, Duration bound) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment status = a.allocate(JAVA_INT);
+      long deadline = System.nanoTime() + bound.toNanos();
+      while (true) {
+        int r = Native.callInt(st -> (int) SPAWN.WAITPID.invokeExact(st, pid, status, 1 /* WNOHANG */));
+        if (r == pid) {
+          int s = status.get(JAVA_INT, 0);
+          return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);
+        }
+        if (r < 0 || System.nanoTime() > deadline) {
+          return -1;
+        }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return -1;
+        }
+      }
+    }
+  }
+}
