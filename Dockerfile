@@ -49,9 +49,13 @@ COPY --from=build /opt/uringfuse /opt/uringfuse
 RUN mkdir -p /data /mnt/data
 # SIGTERM from `docker stop` unmounts cleanly (the server handles it and exits 0).
 STOPSIGNAL SIGTERM
+# `uringfuse` is a command on PATH (docker exec C uringfuse stats /mnt/data) and the entrypoint.
 # Memory flags as in the launcher: one server per container must stay small.
-ENTRYPOINT ["/opt/jre/bin/java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", \
-            "-XX:ReservedCodeCacheSize=64m", "-XX:CICompilerCount=2", "-Xss1m", "-XX:TrimNativeHeapInterval=5000", \
-            "-Xshare:auto", \
-            "-cp", "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*", "org.uringfuse.export.cli.Main"]
+RUN printf '%s\n' '#!/bin/sh' \
+      'exec /opt/jre/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m \' \
+      '  -XX:ReservedCodeCacheSize=64m -XX:CICompilerCount=2 -Xss1m -XX:TrimNativeHeapInterval=5000 -Xshare:auto \' \
+      '  -cp "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*" org.uringfuse.export.cli.Main "$@"' \
+      > /usr/local/bin/uringfuse \
+ && chmod 755 /usr/local/bin/uringfuse
+ENTRYPOINT ["/usr/local/bin/uringfuse"]
 CMD ["--help"]

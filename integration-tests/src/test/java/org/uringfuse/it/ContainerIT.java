@@ -95,6 +95,7 @@ class ContainerIT {
       c.start();
       assertTrue(c.getLogs().contains("mounted uring /mnt/data"), c.getLogs());
       assertEquals("hello container", exec(c, "cat /mnt/data/from-host"));
+      assertTrue(exec(c, "uringfuse stats /mnt/data").contains("transport: uring"), "uringfuse is not a command in the image");
       exec(c, "for i in $(seq 100); do echo line$i >> /mnt/data/log.txt; done && mkdir -p /mnt/data/d/e"
           + " && dd if=/dev/urandom of=/mnt/data/blob bs=64k count=32 status=none && sync");
       assertEquals(100, Files.readAllLines(src.resolve("log.txt")).size());
