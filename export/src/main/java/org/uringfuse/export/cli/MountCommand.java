@@ -248,6 +248,12 @@ final class MountCommand implements Callable<Integer> {
       err.println("uringfuse mount: warning: no control socket for uringfuse stats: " + e.getMessage());
       err.flush();
     }
+    if (!server.classicReason().isEmpty()) {
+      // said on the terminal too (the launcher repeats "note:" lines from the log), not only logged
+      err.println("uringfuse mount: note: serving over /dev/fuse: FUSE-over-io_uring not used: "
+          + server.classicReason());
+      err.flush();
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(READY_PREFIX + server.transport() + " " + server.mountpoint() + " (pid "
         + ProcessHandle.current().pid() + ")");

@@ -177,6 +177,26 @@ class CommandIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
   }
 
+  /** With enable_uring off, a mount falls back to /dev/fuse and says why and how to fix it, on the terminal. */
+  @Test
+  void fallbackToClassicSaysWhyOnTheTerminal() throws Exception {
+    Path param = Path.of("/sys/module/fuse/parameters/enable_uring");
+    String before = Files.readString(param).trim();
+    Path src = Files.createDirectory(dir.resolve("nsrc"));
+    Path mnt = Files.createDirectory(dir.resolve("nmnt"));
+    Files.writeString(param, "N");
+    try {
+      Finished r = uringfuse("mount", src.toString(), mnt.toString(), "--log-file", dir.resolve("n.log").toString());
+      assertEquals(0, r.exitCode(), r.output());
+      assertTrue(r.output().contains("over classic"), r.output());
+      assertTrue(r.output().contains("echo Y > /sys/module/fuse/parameters/enable_uring"), r.output());
+      assertEquals(0, uringfuse("umount", mnt.toString()).exitCode());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !serverRunning(mnt));
+    } finally {
+      Files.writeString(param, before);
+    }
+  }
+
   @Test
   void mountHelperAndFstabLine() throws Exception {
     Path helper = Path.of("/sbin/mount.fuse.uringfuse");

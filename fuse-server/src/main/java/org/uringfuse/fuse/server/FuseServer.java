@@ -50,6 +50,7 @@ public final class FuseServer implements AutoCloseable {
   private final List<EventLoop> loops = new ArrayList<>();
   private final List<DevFuseChannel> channels = new ArrayList<>();
   private volatile Throwable failure;
+  private volatile String classicReason = "";
   private UringQueues uring;
   private ControlSocket control;
   private boolean closed;
@@ -137,7 +138,15 @@ public final class FuseServer implements AutoCloseable {
         LOG.log(Level.INFO, "serving {0} over /dev/fuse: FUSE-over-io_uring not used ({1})",
             mount.mountpoint(), why);
       }
+      // the kernel's "not offered" says little: the machine check names the cause and the fix
+      FuseUringSupport.Status machine = FuseUringSupport.check();
+      classicReason = machine.usable() ? why : machine.reason();
     }
+  }
+
+  /** Why FUSE-over-io_uring is not in use (empty when it is, or when classic was asked for). */
+  public String classicReason() {
+    return options.transport() == TransportKind.CLASSIC ? "" : classicReason;
   }
 
   /** The kernel's queue count (possible CPUs); the online count if /sys cannot be read. */
