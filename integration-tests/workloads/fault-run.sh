@@ -31,7 +31,6 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ACKS=$(mktemp -d /tmp/uringfuse-fault.XXXXXX)
 cleanup() {
   mountpoint -q "$MNT" && { umount "$MNT" 2>/dev/null || umount -l "$MNT"; } || true
-  cp "$ACKS/server.log" "${TMPDIR:-/tmp}/uringfuse-fault-server.log" 2>/dev/null || true
   rm -rf --one-file-system "$ACKS"
 }
 trap cleanup EXIT
@@ -80,7 +79,7 @@ for sig in TERM KILL; do
   for round in $(seq "$ROUNDS"); do
     out=$("$ROOT/uringfuse" mount "$SRC" "$MNT" --transport "$TRANSPORT" --log-file "$ACKS/server.log")
     pid=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' <<< "$out")
-    [ -n "$pid" ] || { echo "no server pid in: $out" >&2; exit 1; }
+    [ -n "$pid" ] || { echo "no server pid in: $out" >&2; tail -20 "$ACKS/server.log" >&2; exit 1; }
     writers=()
     for w in 1 2 3 4; do
       rm -f "$SRC/w$w-$sig-$round"

@@ -44,7 +44,8 @@ class UnprivilegedIT {
     user = LocalUser.create("ufuser");
     home = Files.createTempDirectory("uringfuse-home");
     LocalUser.openPath(home);
-    run("chown", user.uid + ":" + user.gid, home.toString());
+    Files.createDirectory(home.resolve("run"));   // the user's XDG_RUNTIME_DIR (control sockets)
+    run("chown", "-R", user.uid + ":" + user.gid, home.toString());
   }
 
   @AfterAll
@@ -59,8 +60,8 @@ class UnprivilegedIT {
 
   /** Runs the uringfuse command as the user, with a HOME of its own (as a login would give). */
   static Finished uringfuse(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("env", "HOME=" + home, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-        ROOT.resolve("uringfuse").toString()));
+    List<String> cmd = new ArrayList<>(List.of("env", "HOME=" + home, "XDG_RUNTIME_DIR=" + home.resolve("run"),
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin", ROOT.resolve("uringfuse").toString()));
     cmd.addAll(List.of(args));
     return user.run(cmd.toArray(String[]::new));
   }
@@ -104,6 +105,7 @@ class UnprivilegedIT {
       Finished stats = uringfuse("stats", mnt.toString());
       assertEquals(0, stats.exitCode(), stats.output());
       assertTrue(stats.output().contains("transport: " + transport), stats.output());
+      assertTrue(Files.exists(home.resolve("run/uringfuse")), "control socket not under XDG_RUNTIME_DIR");
       // without allow_other nobody else (root included) gets in: the kernel's rule for user mounts
       Finished rootRead = MountFixture.runBounded(Duration.ofSeconds(30), "cat", mnt.resolve("f").toString());
       assertNotEquals(0, rootRead.exitCode(), rootRead.output());

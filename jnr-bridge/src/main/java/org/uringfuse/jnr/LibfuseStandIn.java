@@ -45,9 +45,9 @@ final class LibfuseStandIn {
     }
     try {
       Path dir = Files.createTempDirectory("uringfuse-libfuse-stand-in");
+      dir.toFile().deleteOnExit();   // deleted last: deleteOnExit runs in reverse order
       Path link = Files.createSymbolicLink(dir.resolve("libfuse.so.99"), loadedLibc());
       link.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
       String before = System.getProperty(SEARCH_PATH_PROPERTY);
       System.setProperty(SEARCH_PATH_PROPERTY, before == null || before.isEmpty() ? dir.toString() : before + ":" + dir);
       prepared = true;
