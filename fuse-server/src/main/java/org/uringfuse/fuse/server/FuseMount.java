@@ -110,19 +110,7 @@ public final class FuseMount {
     if (o.readOnly()) {
       sb.append(",ro");
     }
-    if (o.allowOther()) {
-      sb.append(",allow_other");
-    }
-    if (o.defaultPermissions()) {
-      sb.append(",default_permissions");
-    }
-    if (o.maxRead() > 0) {
-      sb.append(",max_read=").append(o.maxRead());
-    }
-    if (o.blksize() > 0) {
-      sb.append(",blksize=").append(o.blksize());
-    }
-    return sb.toString();
+    return fuseOptions(sb, o);
   }
 
   /**
@@ -186,6 +174,11 @@ public final class FuseMount {
     sb.append(",rootmode=").append(fileRoot ? "100000" : "40000");
     sb.append(",user_id=").append(FuseSyscalls.getuid());
     sb.append(",group_id=").append(FuseSyscalls.getgid());
+    return fuseOptions(sb, o);
+  }
+
+  /** The options the fuse filesystem itself takes, after what {@code sb} holds already. */
+  private static String fuseOptions(StringBuilder sb, MountOptions o) {
     if (o.allowOther()) {
       sb.append(",allow_other");
     }
