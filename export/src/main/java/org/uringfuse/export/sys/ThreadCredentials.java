@@ -36,6 +36,9 @@ public final class ThreadCredentials {
   private static final boolean AARCH64 = System.getProperty("os.arch", "").equals("aarch64");
   private static final long SYS_setgroups = AARCH64 ? 159 : 116;
 
+  private static final java.util.concurrent.atomic.AtomicBoolean UNSHARE_REFUSED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** The thread's own supplementary groups (restored after each call), read on first use. */
   private static final ThreadLocal<MemorySegment> OWN_GROUPS = ThreadLocal.withInitial(ThreadCredentials::prepareThread);
 
@@ -105,8 +108,12 @@ public final class ThreadCredentials {
 
   private static MemorySegment prepareThread() {
     int r = Native.callInt(st -> (int) UNSHARE.H.invokeExact(st, CLONE_FS));
-    if (r < 0) {
-      throw new IllegalStateException("unshare(CLONE_FS) failed: " + org.uringfuse.ring.Errno.describe(r));
+    if (r < 0 && UNSHARE_REFUSED.compareAndSet(false, true)) {
+      // A container's seccomp profile may refuse unshare: the umask then stays the process's, set
+      // per call, which is right unless two loops create with different umasks at the same moment.
+      System.getLogger(ThreadCredentials.class.getName()).log(System.Logger.Level.WARNING,
+          "unshare(CLONE_FS) refused ({0}): the umask is shared by the serving threads",
+          org.uringfuse.ring.Errno.describe(r));
     }
     int n = Native.callInt(st -> (int) GETGROUPS.H.invokeExact(st, 0, MemorySegment.NULL));
     MemorySegment own = Arena.ofAuto().allocate(JAVA_INT, Math.max(1, n));
