@@ -157,14 +157,9 @@ final class MountCommand implements Callable<Integer> {
 
   /** The mistakes a user makes most, each in one line; null when the paths are fine. */
   String checkPaths() {
-    if (FuseSyscalls.getuid() != 0) {
-      if (!org.uringfuse.fuse.sys.Fusermount.available()) {
-        return "mounting as a user needs fusermount3 (the fuse3 package); or run it as root";
-      }
-      String denied = UserMounts.deviceDenied();
-      if (denied != null) {
-        return "mounting as a user: " + denied;
-      }
+    String userProblem = FuseSyscalls.getuid() != 0 ? UserMounts.problem() : null;
+    if (userProblem != null) {
+      return "mounting as a user: " + userProblem;
     }
     if (!Files.exists(source)) {
       return "source " + source + " does not exist";

@@ -16,15 +16,17 @@ final class UserMounts {
 
   /** One line for probe: "possible", or why not and what to do. */
   static String status() {
-    if (!Fusermount.available()) {
-      return "not possible: fusermount3 is missing (install fuse3)";
-    }
-    String denied = deviceDenied();
-    return denied == null ? "possible (through fusermount3)" : "not possible: " + denied;
+    String why = problem();
+    return why == null ? "possible (through fusermount3)" : "not possible: " + why;
+  }
+
+  /** Why a user cannot mount here, with what to do about it; null when they can. */
+  static String problem() {
+    return Fusermount.available() ? deviceDenied() : "fusermount3 is missing (install fuse3, or mount as root)";
   }
 
   /** Why a user cannot open /dev/fuse, or null when everyone can. */
-  static String deviceDenied() {
+  private static String deviceDenied() {
     try {
       String mode = Integer.toOctalString((Integer) Files.getAttribute(DEV_FUSE, "unix:mode") & 0777);
       return mode.equals("666") ? null

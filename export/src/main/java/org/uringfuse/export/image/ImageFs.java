@@ -213,6 +213,11 @@ public final class ImageFs implements Filesystem {
     reply.ok(attr(), ATTR_TIMEOUT);
   }
 
+  /** A write or truncation by a caller who may not keep set-id bits (see {@link Request#killSuidGid}). */
+  private synchronized void dropSetIdBits() {
+    mode = Attr.withoutSetIdBits(mode);
+  }
+
   /** Truncates or grows the image to {@code newSize}, within the export's rules; null when done. */
   private Errno resize(long newSize) {
     long now = size.get();
@@ -246,9 +251,7 @@ public final class ImageFs implements Filesystem {
         return;
       }
       if (req.killSuidGid()) {
-        synchronized (this) {
-          mode = Attr.withoutSetIdBits(mode);
-        }
+        dropSetIdBits();
       }
     }
     // cache=none: the kernel keeps no page cache of the exported file either (as QEMU's export).
@@ -304,9 +307,7 @@ public final class ImageFs implements Filesystem {
       len = end - offset;   // a write that straddles the end is cut short, as on a block device
     }
     if (req.killSuidGid()) {
-      synchronized (this) {
-        mode = Attr.withoutSetIdBits(mode);
-      }
+      dropSetIdBits();
     }
     MemorySegment source = data.asSlice(0, len);
     if (!options.directIo()) {

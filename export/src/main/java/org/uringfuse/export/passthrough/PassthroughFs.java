@@ -42,6 +42,7 @@ import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.OpenAt;
@@ -480,27 +481,21 @@ public final class PassthroughFs implements Filesystem {
    * hand it to an io-wq worker (a /proc link is not resolved without blocking): a plain openat.
    */
   private void reopen(Request req, Inode n, int flags, Reply reply, java.util.function.IntConsumer opened) {
-    if (inMemory(n)) {
-      try (Arena a = Arena.ofConfined()) {
-        int fd = LibC.openat(AT_FDCWD, a.allocateFrom(n.procPath()), flags, 0);
-        if (fd < 0) {
-          reply.error(errno(fd));
-        } else {
-          opened.accept(fd);
-        }
-      }
-      return;
-    }
     Arena path = Arena.ofConfined();   // the loop thread's: the completion runs there too
     MemorySegment proc = path.allocateFrom(n.procPath());
-    req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), (fd, cqeFlags) -> {
+    CqeHandler done = (fd, cqeFlags) -> {
       path.close();
       if (fd < 0) {
         reply.error(errno(fd));
       } else {
         opened.accept(fd);
       }
-    });
+    };
+    if (inMemory(n)) {
+      done.complete(LibC.openat(AT_FDCWD, proc, flags, 0), 0);
+    } else {
+      req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), done);
+    }
   }
 
   /**

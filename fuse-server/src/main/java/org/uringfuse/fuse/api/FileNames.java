@@ -32,10 +32,8 @@ public final class FileNames {
     if (isAscii(bytes)) {
       return new String(bytes, StandardCharsets.ISO_8859_1);
     }
-    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
-      return strict.decode(ByteBuffer.wrap(bytes)).toString();
+      return strictUtf8().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException notUtf8) {
       return decodeEscaping(bytes);
     }
@@ -50,30 +48,34 @@ public final class FileNames {
 
   /** The bytes of {@code name}: UTF-8, with escaped bytes restored. */
   public static byte[] encode(String name) {
-    int n = name.length();
-    boolean escapes = false;
-    for (int i = 0; i < n; i++) {
-      char c = name.charAt(i);
-      if (c >= 0xDC80 && c <= 0xDCFF && !(i > 0 && Character.isHighSurrogate(name.charAt(i - 1)))) {
-        escapes = true;
-        break;
-      }
-    }
-    if (!escapes) {
-      return name.getBytes(StandardCharsets.UTF_8);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(n + 8);
+    ByteArrayOutputStream out = null;   // only for a name with escapes
     int runStart = 0;
-    for (int i = 0; i < n; i++) {
-      char c = name.charAt(i);
-      if (c >= 0xDC80 && c <= 0xDCFF && !(i > 0 && Character.isHighSurrogate(name.charAt(i - 1)))) {
+    for (int i = 0; i < name.length(); i++) {
+      if (isEscape(name, i)) {
+        if (out == null) {
+          out = new ByteArrayOutputStream(name.length() + 8);
+        }
         out.writeBytes(name.substring(runStart, i).getBytes(StandardCharsets.UTF_8));
-        out.write(c - ESCAPE_BASE);
+        out.write(name.charAt(i) - ESCAPE_BASE);
         runStart = i + 1;
       }
     }
+    if (out == null) {
+      return name.getBytes(StandardCharsets.UTF_8);
+    }
     out.writeBytes(name.substring(runStart).getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
+  }
+
+  /** An escaped byte: a lone low surrogate in U+DC80..U+DCFF (one after a high surrogate is half a pair). */
+  private static boolean isEscape(String name, int i) {
+    char c = name.charAt(i);
+    return c >= 0xDC80 && c <= 0xDCFF && !(i > 0 && Character.isHighSurrogate(name.charAt(i - 1)));
+  }
+
+  private static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   /** {@code name} as a NUL-terminated C string in {@code arena}, for a syscall. */
@@ -96,8 +98,7 @@ public final class FileNames {
 
   /** Decodes valid UTF-8 sequences and escapes each byte outside them. */
   private static String decodeEscaping(byte[] bytes) {
-    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder d = strictUtf8();
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     while (true) {

@@ -142,6 +142,7 @@ public final class ControlSocket implements AutoCloseable {
     acceptOp = loop.addSqe(Accept.of(listenFd, LibC.SOCK_CLOEXEC).multishot(), (res, flags) -> {
       boolean more = (flags & org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE) != 0;
       if (res >= 0) {
+        outOfFds = false;
         serve(res);
       } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
         // Out of fds: pause accepting (re-arming at once would spin), and say so once per pause.
@@ -156,9 +157,6 @@ public final class ControlSocket implements AutoCloseable {
         return;
       } else if (res != -Errno.ECANCELED) {
         LOG.log(Level.WARNING, "control socket accept failed: {0}", Errno.describe(res));
-      }
-      if (res >= 0) {
-        outOfFds = false;
       }
       if (!more && res != -Errno.ECANCELED) {
         rearm();   // the kernel ended the multishot: arm it again

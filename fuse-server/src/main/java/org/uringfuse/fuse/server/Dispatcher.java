@@ -47,8 +47,7 @@ final class Dispatcher {
       }
       case SYMLINK -> {
         Names n = v.names(2);
-        r.supplementaryGroups = v.supplementaryGroups();
-        fs.symlink(r, node, n.get(0), n.get(1), r);
+        fs.symlink(withGroups(r, v), node, n.get(0), n.get(1), r);
       }
       case MKNOD -> fs.mknod(withGroups(r, v), node, v.names(1).get(0), in.get(JAVA_INT, FuseStructs.MknodIn.MODE),
           in.get(JAVA_INT, FuseStructs.MknodIn.RDEV), in.get(JAVA_INT, FuseStructs.MknodIn.UMASK), r);

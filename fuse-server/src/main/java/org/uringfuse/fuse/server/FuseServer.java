@@ -135,18 +135,18 @@ public final class FuseServer implements AutoCloseable {
         throw new FuseUringUnavailableException(why);
       }
       if (options.transport() == TransportKind.AUTO) {
+        // the kernel's "not offered" says little: the machine check names the cause and the fix
+        FuseUringSupport.Status machine = FuseUringSupport.check();
+        classicReason = machine.usable() ? why : machine.reason();
         LOG.log(Level.INFO, "serving {0} over /dev/fuse: FUSE-over-io_uring not used ({1})",
-            mount.mountpoint(), why);
+            mount.mountpoint(), classicReason);
       }
-      // the kernel's "not offered" says little: the machine check names the cause and the fix
-      FuseUringSupport.Status machine = FuseUringSupport.check();
-      classicReason = machine.usable() ? why : machine.reason();
     }
   }
 
   /** Why FUSE-over-io_uring is not in use (empty when it is, or when classic was asked for). */
   public String classicReason() {
-    return options.transport() == TransportKind.CLASSIC ? "" : classicReason;
+    return classicReason;
   }
 
   /** The kernel's queue count (possible CPUs); the online count if /sys cannot be read. */

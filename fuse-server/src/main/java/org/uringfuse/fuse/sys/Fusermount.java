@@ -112,28 +112,25 @@ public final class Fusermount {
         LibC.close(theirs);
       }
       int deviceFd = receiveFd(a, ours);
-      if (deviceFd < 0) {
-        int status = waitFor(pid, HELPER_TIMEOUT);
-        LibC.close(ours);
-        String message = Files.readString(errors, StandardCharsets.UTF_8).trim();
-        throw new IOException(HELPER + " failed (exit " + status + ")"
-            + (message.isEmpty() ? ": " + Errno.describe(deviceFd) : ": " + message));
-      }
       int status = waitFor(pid, HELPER_TIMEOUT);
       LibC.close(ours);
-      if (status != 0) {
-        LibC.close(deviceFd);
-        throw new IOException(HELPER + " exited " + status + ": " + Files.readString(errors, StandardCharsets.UTF_8).trim());
+      if (deviceFd >= 0 && status == 0) {
+        return deviceFd;
       }
-      return deviceFd;
+      if (deviceFd >= 0) {
+        LibC.close(deviceFd);
+      }
+      String message = Files.readString(errors, StandardCharsets.UTF_8).trim();
+      throw new IOException(HELPER + " failed (exit " + status + "): "
+          + (message.isEmpty() && deviceFd < 0 ? Errno.describe(deviceFd) : message));
     } finally {
       Files.deleteIfExists(errors);
     }
   }
 
   /**
-   * Unmounts with {@code fusermount3 -u} ({@code -z}: lazily, even while busy). Returns 0, or the
-   * helper's message.
+   * Unmounts with {@code fusermount3 -u} ({@code -z}: lazily, even while busy). Returns an empty
+   * string when it did, else the helper's message.
    */
   public static String unmount(Path mountpoint, boolean lazy) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(HELPER, "-u"));
