@@ -43,11 +43,15 @@ ROWS = {
     "seqread-128k-qd4": fio_row("read", "128k", "libaio", 4, 1),
     "randwrite-psync-qd1": fio_row("randwrite", "4k", "psync", 1, 1),
     "randrw70-libaio-qd8": fio_row("randrw", "4k", "libaio", 8, 1, ["--rwmixread=70"]),
+    # buffered (no O_DIRECT, as cp and compilers write): the servers' backing writes are buffered too
+    "randwrite-buffered-psync-qd1": fio_row("randwrite", "4k", "psync", 1, 1, ["--direct=0"]),
+    "seqwrite-buffered-128k": fio_row("write", "128k", "psync", 1, 1, ["--direct=0"]),
     "metadata": None,
 }
 DEFAULT_ROWS = ["randread-psync-qd1", "randread-psync-x1cpu", "randread-psync-x2cpu",
                 "randread-psync-x4cpu", "randread-libaio-qd16xcpu", "seqread-128k-qd4",
-                "randwrite-psync-qd1", "randrw70-libaio-qd8", "metadata"]
+                "randwrite-psync-qd1", "randrw70-libaio-qd8", "randwrite-buffered-psync-qd1",
+                "seqwrite-buffered-128k", "metadata"]
 
 
 def log(msg):

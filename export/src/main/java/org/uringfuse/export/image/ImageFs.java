@@ -43,8 +43,9 @@ import org.uringfuse.ring.sys.LibC;
  * regular file, the job of qemu-storage-daemon's FUSE export. The root node is the file; nothing
  * else exists. Reads, writes, fsync and fallocate are io_uring SQEs on the image, on the loop of the
  * request, straight into and out of the request's buffer; a write is answered only after its CQE.
- * An image on tmpfs or ramfs is read and written with pread/pwrite on the loop instead: those are
- * memory copies, and io_uring would hand each to an io-wq worker (shmem files lack FMODE_NOWAIT).
+ * What io_uring would hand to an io-wq worker (see {@link FsType}) is a plain pread/pwrite on the
+ * loop instead: an image on tmpfs or ramfs (memory copies), and buffered writes (cache=writeback) to
+ * an image file on a filesystem that cannot complete them inline, such as ext4.
  *
  * <p>The image is opened once and locked exclusively (flock), so a second export of it fails.
  * Writes past the end fail with ENOSPC unless the export is growable. Mode and owner are the image's
@@ -65,7 +66,8 @@ public final class ImageFs implements Filesystem {
   private final ImageOptions options;
   private final boolean readOnly;
   private final AtomicLong size;
-  private final boolean inMemory;
+  private final boolean syncReads;
+  private final boolean syncWrites;
   private final BlockLocks blockLocks = new BlockLocks();
   // The exported file's own attributes (guarded by this): never written to the image file.
   private int mode;
@@ -82,7 +84,10 @@ public final class ImageFs implements Filesystem {
     this.options = options;
     this.readOnly = readOnly;
     this.size = new AtomicLong(size);
-    this.inMemory = FsType.isMemoryBacked(fd);
+    // A block device node lives on devtmpfs, but its reads and buffered writes complete inline.
+    FsType type = FsType.of(fd);
+    this.syncReads = !blockDevice && type.memoryBacked();
+    this.syncWrites = !blockDevice && !type.ringWrites(options.directIo());
     this.mode = mode;
     this.uid = uid;
     this.gid = gid;
@@ -280,7 +285,7 @@ public final class ImageFs implements Filesystem {
       }, reply));
       return;
     }
-    if (inMemory) {
+    if (syncReads) {
       countOrError(reply::ok, reply).complete((int) LibC.pread(fd, target, len, offset), 0);
       return;
     }
@@ -338,7 +343,7 @@ public final class ImageFs implements Filesystem {
       size.accumulateAndGet(offset + res, Math::max);
       reply.ok(res);
     };
-    if (inMemory) {
+    if (syncWrites) {
       written.complete((int) LibC.pwrite(fd, source, source.byteSize(), offset), 0);
       return;
     }

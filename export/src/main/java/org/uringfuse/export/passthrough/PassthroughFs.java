@@ -55,10 +55,11 @@ import org.uringfuse.ring.sys.LibC;
  * to O_PATH directory fds with O_NOFOLLOW, so nothing outside the export root can be reached (no
  * {@code ..}, no symlink is ever followed, renames cannot move the resolution out). Data moves with
  * io_uring: READ, WRITE, FSYNC and FALLOCATE are SQEs on the loop that received the request, reading
- * into and writing from that request's own buffer. Files on tmpfs and ramfs are the exception: their
- * reads and writes are memory copies that never wait, but shmem files lack FMODE_NOWAIT, so io_uring
- * would hand each one to an io-wq worker thread (two context switches per request); they are read
- * and written with pread/pwrite on the loop instead. Opens (OPENAT) and fsyncs are SQEs as well, so
+ * into and writing from that request's own buffer. The exceptions are what io_uring would hand to an
+ * io-wq worker thread (two context switches per request, see {@link FsType}): files on tmpfs and
+ * ramfs are read and written with pread/pwrite on the loop (memory copies that never wait), and
+ * buffered writes where the filesystem cannot complete them inline (ext4 and most others but XFS and
+ * btrfs) are pwrites on the loop, as libfuse's servers make them. Opens (OPENAT) and fsyncs are SQEs as well, so
  * a slow backing filesystem waits in the kernel, not on the loop; copy_file_range, which io_uring
  * lacks, runs on a small bounded pool ({@link BlockingCalls}). Other metadata operations are direct
  * syscalls on the loop (lookups and creations need the caller's identity on the calling thread).
@@ -81,16 +82,20 @@ public final class PassthroughFs implements Filesystem {
   private final BlockingCalls blocking = new BlockingCalls();
 
   /**
-   * An open file or directory: its fd, and whether it lives in memory (tmpfs, ramfs: read and
-   * written synchronously, see above).
+   * An open file or directory: its fd, and whether its reads and its writes are plain syscalls on the
+   * loop rather than SQEs (see above).
    */
-  private record Handle(int fd, boolean inMemory) {}
+  private record Handle(int fd, boolean syncReads, boolean syncWrites) {
+    Handle(int fd, FsType type, int flags) {
+      this(fd, type.memoryBacked(), !type.ringWrites((flags & O_DIRECT) != 0));
+    }
+  }
 
-  /** Per backing device (st_dev): whether it is memory-backed (tmpfs, ramfs); found once per device. */
-  private final ConcurrentHashMap<Long, Boolean> memoryBacked = new ConcurrentHashMap<>();
+  /** Per backing device (st_dev): its filesystem type, found once per device. */
+  private final ConcurrentHashMap<Long, FsType> fsTypes = new ConcurrentHashMap<>();
 
-  private boolean inMemory(Inode n) {
-    return memoryBacked.computeIfAbsent(n.dev, dev -> FsType.isMemoryBacked(n.fd));
+  private FsType fsType(Inode n) {
+    return fsTypes.computeIfAbsent(n.dev, dev -> FsType.of(n.fd));
   }
 
   private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
@@ -469,7 +474,7 @@ public final class PassthroughFs implements Filesystem {
           return;
         }
       }
-      handles.put((long) fd, new Handle(fd, inMemory(n)));
+      handles.put((long) fd, new Handle(fd, fsType(n), flags));
       reply.ok(fd, fopenFlags(flags));
     });
   }
@@ -491,7 +496,7 @@ public final class PassthroughFs implements Filesystem {
         opened.accept(fd);
       }
     };
-    if (inMemory(n)) {
+    if (fsType(n).memoryBacked()) {
       done.complete(LibC.openat(AT_FDCWD, proc, flags, 0), 0);
     } else {
       req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), done);
@@ -528,7 +533,7 @@ public final class PassthroughFs implements Filesystem {
         reply.error((Errno) e);
         return;
       }
-      handles.put((long) fd, new Handle(fd, inMemory(p)));
+      handles.put((long) fd, new Handle(fd, fsType(p), flags));
       reply.ok(entry, fd, fopenFlags(flags));
     }
   }
@@ -548,7 +553,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     MemorySegment target = reply.buffer().asSlice(0, size);
-    if (h.inMemory()) {
+    if (h.syncReads()) {
       countOrError(reply::ok, reply).complete((int) LibC.pread(h.fd(), target, size, offset), 0);
       return;
     }
@@ -569,7 +574,7 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
     }
-    if (h.inMemory()) {
+    if (h.syncWrites()) {
       countOrError(reply::ok, reply).complete((int) LibC.pwrite(h.fd(), data, data.byteSize(), offset), 0);
       return;
     }
@@ -807,7 +812,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
-      handles.put((long) fd, new Handle(fd, false));
+      handles.put((long) fd, new Handle(fd, false, false));
       reply.ok(fd, 0);
     });
   }
