@@ -4,8 +4,11 @@
 # shellcheck shell=bash
 uf_java_major() {  # prints the major version of the JDK at $1, or nothing
   local v=""
-  if [ -f "$1/release" ]; then   # cheap: no JVM start
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n1)
+  if [ -f "$1/release" ]; then   # cheap: no JVM start, no process
+    local line
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v=${BASH_REMATCH[1]}; break; fi
+    done < "$1/release"
   fi
   if [ -z "$v" ]; then
     v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
