@@ -285,7 +285,6 @@ public final class FuseServer implements AutoCloseable {
     if (control != null) {
       control.close();
     }
-    logCancelOfFuseCommands();
     int r = mount.unmount(true);
     if (r < 0) {
       LOG.log(Level.WARNING, "unmount of {0} failed: {1}", mount.mountpoint(), org.uringfuse.ring.Errno.describe(r));
@@ -328,24 +327,6 @@ public final class FuseServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  /**
-   * io_uring cannot cancel FUSE uring_cmds (the kernel's cancel lookup does not search them): ask
-   * once per queue anyway and log the kernel's answer, so a kernel that learns to shows up here. The
-   * unmount that follows is what completes them (-ENOTCONN).
-   */
-  private void logCancelOfFuseCommands() {
-    if (uring == null || !isMounted() || session.connection() == null || !session.connection().overIoUring()) {
-      return;
-    }
-    try {
-      List<Integer> answers = uring.cancelOnePerQueue().get(1, TimeUnit.SECONDS);
-      LOG.log(Level.DEBUG, "ASYNC_CANCEL of one FUSE command per queue answered {0}", answers.stream()
-          .map(org.uringfuse.ring.Errno::name).toList());
-    } catch (Exception e) {
-      LOG.log(Level.DEBUG, "ASYNC_CANCEL of FUSE commands: no answer within 1 s ({0})", e.toString());
     }
   }
 

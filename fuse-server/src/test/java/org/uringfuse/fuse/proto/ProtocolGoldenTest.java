@@ -104,6 +104,66 @@ class ProtocolGoldenTest {
     assertArrayEquals(HexFormat.of().parseHex(expected.replace(" ", "")), out.toArray(JAVA_BYTE));
   }
 
+  /** fuse_entry_out + fuse_dirent, as FUSE_READDIRPLUS carries them: 128 + 24 + the name padded to 8. */
+  @Test
+  void encodesDirentPlusExactly() {
+    MemorySegment out = arena.allocate(256, 8);
+    out.fill((byte) 0x5a);   // whatever the buffer held before: padding must come out zero
+    Attr a = new Attr(7, 4096, 8, 1, 2, 3, 4, 5, 6, Attr.S_IFREG | 0644, 1, 1000, 100, 0, 4096);
+    int n = ReplyEncoder.direntPlus(out, 0, 256, new Entry(7, 0, a, 1_500_000_000L, 2_000_000_000L),
+        "ab".getBytes(), 9);
+    assertEquals(160, n);
+    String expected = "0700000000000000 0000000000000000 0100000000000000 0200000000000000 0065cd1d 00000000"
+        + "0700000000000000 0010000000000000 0800000000000000 0100000000000000 0300000000000000 0500000000000000"
+        + "02000000 04000000 06000000 a4810000 01000000 e8030000 64000000 00000000 00100000 00000000"
+        // fuse_dirent: ino 7, off 9, namelen 2, type DT_REG (8), "ab" and six bytes of padding
+        + "0700000000000000 0900000000000000 02000000 08000000 6162000000000000";
+    assertArrayEquals(HexFormat.of().parseHex(expected.replace(" ", "")), out.asSlice(0, n).toArray(JAVA_BYTE));
+    assertEquals(-1, ReplyEncoder.direntPlus(out, 0, 159, new Entry(7, 0, a, 0, 0), "ab".getBytes(), 9));
+  }
+
+  /**
+   * A WRITE as a FUSE-over-io_uring entry delivers it: {@code struct fuse_uring_req_header} (in_out
+   * at 0, op_in at 128, ring_ent_in_out at 256: flags, commit_id at 264, payload_sz at 272) and the
+   * data in the payload buffer. The bytes are laid out from the kernel header's offsets, not from
+   * uringfuse's constants; the parse goes the way {@code UringQueues} takes it.
+   */
+  @Test
+  void parsesAWriteFromRingEntryBytes() throws Exception {
+    MemorySegment header = arena.allocate(288, 8);
+    // fuse_in_header: len 85, opcode 16 (WRITE), unique 0x20, nodeid 5, uid 1000, gid 100, pid 42
+    put(header, 0, "55000000 10000000 2000000000000000 0500000000000000 e8030000 64000000 2a000000 00000000");
+    // fuse_write_in: fh 7, offset 4096, size 5, write_flags 0, lock_owner 0, flags O_RDWR|O_APPEND
+    put(header, 128, "0700000000000000 0010000000000000 05000000 00000000 0000000000000000 02040000 00000000");
+    // fuse_uring_ent_in_out: flags 0, commit_id 0x99, payload_sz 5
+    put(header, 256, "0000000000000000 9900000000000000 05000000 00000000 0000000000000000");
+    MemorySegment payload = hex(arena, "68656c6c6f000000");
+
+    assertEquals(0x99, header.get(JAVA_LONG, FuseStructs.UringReqHeader.COMMIT_ID));
+    int payloadSize = header.get(JAVA_INT, FuseStructs.UringReqHeader.PAYLOAD_SZ);
+    RequestView v = RequestView.parseRing(header,
+        header.asSlice(FuseStructs.UringReqHeader.OP_IN, FuseStructs.UringReqHeader.OP_IN_BYTES),
+        Opcode.WRITE.fixedIn(false), payload, payloadSize);
+    assertEquals(FuseKernel.FUSE_WRITE, v.opcode);
+    assertEquals(0x20, v.unique);
+    assertEquals(5, v.nodeId);
+    assertEquals(1000, v.uid);
+    assertEquals(42, v.pid);
+    assertEquals(40, v.opIn.byteSize());
+    assertEquals(7, v.opIn.get(JAVA_LONG, FuseStructs.ReadWriteIn.FH));
+    assertEquals(4096, v.opIn.get(JAVA_LONG, FuseStructs.ReadWriteIn.OFFSET));
+    assertEquals(5, v.opIn.get(JAVA_INT, FuseStructs.ReadWriteIn.SIZE));
+    assertArrayEquals("hello".getBytes(), v.payload.toArray(JAVA_BYTE));
+    // a payload_sz beyond the buffer is refused, not read
+    assertThrows(MalformedRequestException.class, () -> RequestView.parseRing(header,
+        header.asSlice(128, 128), 40, payload, 9));
+  }
+
+  private static void put(MemorySegment m, long offset, String hex) {
+    byte[] b = HexFormat.of().parseHex(hex.replace(" ", ""));
+    MemorySegment.copy(b, 0, m, JAVA_BYTE, offset, b.length);
+  }
+
   @Test
   void encodesDirentsAlignedAndRefusesOverflow() {
     MemorySegment out = arena.allocate(64, 8);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,35 @@ class SessionDispatchTest {
     b.set(JAVA_LONG, InHeader.UNIQUE, unique);
     b.set(JAVA_LONG, InHeader.NODEID, 1);
     return b;
+  }
+
+  /**
+   * The INIT reply, byte for byte, to a kernel of protocol 7.45 that offers every flag of the first
+   * word and FUSE_OVER_IO_URING in the second, with readahead 128 KiB; no io_uring transport here.
+   */
+  @Test
+  void initReplyIsExact() {
+    Session s = new Session(new Filesystem() { }, MountOptions.defaults());
+    RecordingSlot slot = new RecordingSlot();
+    MemorySegment init = request(FuseKernel.FUSE_INIT, 2, 64);
+    // fuse_init_in: major 7, minor 45, max_readahead 0x20000, flags 0xffffffff, flags2 bit 41-32
+    MemorySegment.copy(HexFormat.of().parseHex("07000000" + "2d000000" + "00000200" + "ffffffff" + "00020000"),
+        0, init, JAVA_BYTE, InHeader.BYTES, 20);
+    s.onDeviceRequest(slot, init, InHeader.BYTES + 64, loop);
+    assertEquals(List.of(2L, 0L, 64L), Arrays.stream(slot.sent.get(0)).boxed().toList());
+    String expected = "07000000"   // major
+        + "2a000000"               // minor: ours, 42
+        + "00000200"               // max_readahead 128 KiB
+        // ASYNC_READ ATOMIC_O_TRUNC BIG_WRITES AUTO_INVAL_DATA ASYNC_DIO PARALLEL_DIROPS MAX_PAGES
+        // HANDLE_KILLPRIV_V2 SETXATTR_EXT INIT_EXT
+        + "29904470"
+        + "0004" + "0003"          // max_background 1024, congestion_threshold 768
+        + "00000200"               // max_write 128 KiB
+        + "01000000"               // time_gran
+        + "2000" + "0000"          // max_pages 32, map_alignment
+        + "00000000"               // flags2: nothing above bit 31 (no io_uring transport to offer)
+        + "00".repeat(28);
+    assertEquals(expected, HexFormat.of().formatHex(slot.body.asSlice(0, 64).toArray(JAVA_BYTE)));
   }
 
   @Test
