@@ -1,13 +1,8 @@
 package org.uringfuse.export.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.uringfuse.ring.sys.Native.errnoFunction;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.uringfuse.ring.sys.Native;
@@ -44,23 +39,22 @@ public final class ThreadCredentials {
 
   /** setfsuid/setfsgid return the previous id and never set errno. */
   private static final class SETFSUID {
-    static final MethodHandle H = Native.plainFunction("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("setfsuid");
   }
   private static final class SETFSGID {
-    static final MethodHandle H = Native.plainFunction("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("setfsgid");
   }
   private static final class GETGROUPS {
-    static final MethodHandle H = errnoFunction("getgroups", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("getgroups");
   }
   private static final class SETGROUPS {
-    static final MethodHandle H = errnoFunction("syscall",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
+    static final MethodHandle H = Native.function("syscall");
   }
   private static final class UMASK {
-    static final MethodHandle H = errnoFunction("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("umask");
   }
   private static final class UNSHARE {
-    static final MethodHandle H = errnoFunction("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("unshare");
   }
 
   /** One call made under the caller's identity; returns a syscall result (negative errno on failure). */
@@ -103,11 +97,11 @@ public final class ThreadCredentials {
   /** Sets the calling thread's umask (its own, see above); returns the previous one. */
   public static int umask(int mask) {
     OWN_GROUPS.get();
-    return Native.callInt(st -> (int) UMASK.H.invokeExact(st, mask & 0777));
+    return Native.callInt(UMASK.H, mask & 0777);
   }
 
   private static MemorySegment prepareThread() {
-    int r = Native.callInt(st -> (int) UNSHARE.H.invokeExact(st, CLONE_FS));
+    int r = Native.callInt(UNSHARE.H, CLONE_FS);
     if (r < 0 && UNSHARE_REFUSED.compareAndSet(false, true)) {
       // A container's seccomp profile may refuse unshare: the umask then stays the process's, set
       // per call, which is right unless two loops create with different umasks at the same moment.
@@ -115,29 +109,21 @@ public final class ThreadCredentials {
           "unshare(CLONE_FS) refused ({0}): the umask is shared by the serving threads",
           org.uringfuse.ring.Errno.describe(r));
     }
-    int n = Native.callInt(st -> (int) GETGROUPS.H.invokeExact(st, 0, MemorySegment.NULL));
+    int n = Native.callInt(GETGROUPS.H, 0, MemorySegment.NULL.address());
     MemorySegment own = Arena.ofAuto().allocate(JAVA_INT, Math.max(1, n));
-    int got = Native.callInt(st -> (int) GETGROUPS.H.invokeExact(st, n, own));
+    int got = Native.callInt(GETGROUPS.H, n, own.address());
     return own.asSlice(0, Math.max(0, got) * 4L);
   }
 
   private static int setfsuid(int uid) {
-    try {
-      return (int) SETFSUID.H.invokeExact(uid);
-    } catch (Throwable t) {
-      throw Native.rethrow(t);
-    }
+    return (int) Native.callPlain(SETFSUID.H, uid);
   }
 
   private static int setfsgid(int gid) {
-    try {
-      return (int) SETFSGID.H.invokeExact(gid);
-    } catch (Throwable t) {
-      throw Native.rethrow(t);
-    }
+    return (int) Native.callPlain(SETFSGID.H, gid);
   }
 
   private static int setgroups(int count, MemorySegment list) {
-    return (int) Native.callLong(st -> (long) SETGROUPS.H.invokeExact(st, SYS_setgroups, (long) count, list));
+    return (int) Native.callLong(SETGROUPS.H, SYS_setgroups, (long) count, list.address());
   }
 }

@@ -1,14 +1,8 @@
 package org.uringfuse.fuse.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.uringfuse.ring.sys.Native.errnoFunction;
-import static org.uringfuse.ring.sys.Native.rethrow;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.uringfuse.ring.sys.Native;
@@ -36,16 +30,11 @@ public final class FuseSyscalls {
   public static final long MS_NODEV = 4;
   public static final int MNT_DETACH = 2;
 
-  private static final MethodHandle MOUNT = errnoFunction("mount",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-  private static final MethodHandle UMOUNT2 = errnoFunction("umount2",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle IOCTL_PTR = errnoFunction("ioctl",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle GETUID = org.uringfuse.ring.sys.Native.plainFunction("getuid",
-      FunctionDescriptor.of(JAVA_INT));
-  private static final MethodHandle GETGID = org.uringfuse.ring.sys.Native.plainFunction("getgid",
-      FunctionDescriptor.of(JAVA_INT));
+  private static final MethodHandle MOUNT = Native.function("mount");
+  private static final MethodHandle UMOUNT2 = Native.function("umount2");
+  private static final MethodHandle IOCTL_PTR = Native.function("ioctl");
+  private static final MethodHandle GETUID = Native.function("getuid");
+  private static final MethodHandle GETGID = Native.function("getgid");
 
   public static int mount(String source, String target, String type, long flags, String data) {
     try (Arena a = Arena.ofConfined()) {
@@ -53,27 +42,25 @@ public final class FuseSyscalls {
       MemorySegment t = a.allocateFrom(target);
       MemorySegment ty = a.allocateFrom(type);
       MemorySegment d = a.allocateFrom(data);
-      return Native.callInt(st -> (int) MOUNT.invokeExact(st, s, t, ty, flags, d));
+      return Native.callInt(MOUNT, s.address(), t.address(), ty.address(), flags, d.address());
     }
   }
 
   public static int umount2(String target, int flags) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment t = a.allocateFrom(target);
-      return Native.callInt(st -> (int) UMOUNT2.invokeExact(st, t, flags));
+      return Native.callInt(UMOUNT2, t.address(), flags);
     }
   }
 
   public static int ioctl(int fd, long request, MemorySegment arg) {
-    return Native.callInt(st -> (int) IOCTL_PTR.invokeExact(st, fd, request, arg));
+    return Native.callInt(IOCTL_PTR, fd, request, arg.address());
   }
 
   /** {@code openat2(2)} (437 on x86_64 and aarch64) and its {@code RESOLVE_NO_SYMLINKS}. */
   private static final long SYS_openat2 = 437;
   public static final long RESOLVE_NO_SYMLINKS = 0x04;
-  private static final MethodHandle SYSCALL_OPENAT2 = errnoFunction("syscall",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
-      Linker.Option.firstVariadicArg(1));
+  private static final MethodHandle SYSCALL_OPENAT2 = Native.function("syscall");
 
   /**
    * openat2 with {@code struct open_how {flags, mode, resolve}}: opens {@code path} without following
@@ -86,37 +73,28 @@ public final class FuseSyscalls {
       how.set(JAVA_LONG, 8, 0);
       how.set(JAVA_LONG, 16, resolve);
       MemorySegment p = a.allocateFrom(path);
-      return (int) Native.callLong(st -> (long) SYSCALL_OPENAT2.invokeExact(st, SYS_openat2, dirfd, p, how, 24L));
+      return (int) Native.callLong(SYSCALL_OPENAT2, SYS_openat2, dirfd, p.address(), how.address(), 24L);
     }
   }
 
-  private static final MethodHandle FCNTL_INT = errnoFunction("fcntl",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle FCNTL_INT = Native.function("fcntl");
   private static final int F_GETFL = 3;
   private static final int F_SETFL = 4;
 
   /** Adds O_NONBLOCK to an fd's status flags (a /dev/fuse fd that fusermount3 opened blocking). */
   public static int setNonBlocking(int fd) {
-    int flags = Native.callInt(st -> (int) FCNTL_INT.invokeExact(st, fd, F_GETFL, 0));
+    int flags = Native.callInt(FCNTL_INT, fd, F_GETFL, 0);
     if (flags < 0) {
       return flags;
     }
-    return Native.callInt(st -> (int) FCNTL_INT.invokeExact(st, fd, F_SETFL, flags | O_NONBLOCK));
+    return Native.callInt(FCNTL_INT, fd, F_SETFL, flags | O_NONBLOCK);
   }
 
   public static int getuid() {
-    try {
-      return (int) GETUID.invokeExact();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) Native.callPlain(GETUID);
   }
 
   public static int getgid() {
-    try {
-      return (int) GETGID.invokeExact();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) Native.callPlain(GETGID);
   }
 }

@@ -3,11 +3,9 @@ package org.uringfuse.fuse.sys;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.uringfuse.ring.sys.Native.errnoFunction;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -53,25 +51,16 @@ public final class Fusermount {
   private static final int CMSG_SPACE_INT = 24;
 
   private static final class SPAWN {
-    static final MethodHandle INIT = Native.plainFunction("posix_spawn_file_actions_init",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final MethodHandle DUP2 = Native.plainFunction("posix_spawn_file_actions_adddup2",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    static final MethodHandle OPEN = Native.plainFunction("posix_spawn_file_actions_addopen",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle INIT = Native.function("posix_spawn_file_actions_init");
+    static final MethodHandle DUP2 = Native.function("posix_spawn_file_actions_adddup2");
+    static final MethodHandle OPEN = Native.function("posix_spawn_file_actions_addopen");
     /** glibc 2.34+: close every fd from N up in the child (the JVM's own fds must not leak into it). */
-    static final MethodHandle CLOSEFROM = Native.plainFunction("posix_spawn_file_actions_addclosefrom_np",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle DESTROY = Native.plainFunction("posix_spawn_file_actions_destroy",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final MethodHandle SPAWNP = Native.plainFunction("posix_spawnp",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    static final MethodHandle WAITPID = errnoFunction("waitpid",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle RECVMSG = errnoFunction("recvmsg",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle SETSOCKOPT = errnoFunction("setsockopt",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle CLOSEFROM = Native.function("posix_spawn_file_actions_addclosefrom_np");
+    static final MethodHandle DESTROY = Native.function("posix_spawn_file_actions_destroy");
+    static final MethodHandle SPAWNP = Native.function("posix_spawnp");
+    static final MethodHandle WAITPID = Native.function("waitpid");
+    static final MethodHandle RECVMSG = Native.function("recvmsg");
+    static final MethodHandle SETSOCKOPT = Native.function("setsockopt");
   }
 
   /** True when the helper is on the PATH. */
@@ -156,27 +145,23 @@ public final class Fusermount {
   /** Starts {@code argv} with {@code commFd} as fd 3, {@code _FUSE_COMMFD=3}, stderr to {@code errors}. */
   private static int spawn(Arena a, List<String> argv, int commFd, Path errors) throws IOException {
     MemorySegment actions = a.allocate(FILE_ACTIONS_BYTES, 8);
+    long at = actions.address();
+    check((int) Native.callPlain(SPAWN.INIT, at), "posix_spawn_file_actions_init");
     try {
-      check((int) SPAWN.INIT.invokeExact(actions), "posix_spawn_file_actions_init");
-      try {
-        check((int) SPAWN.DUP2.invokeExact(actions, commFd, COMM_FD), "adddup2");
-        check((int) SPAWN.OPEN.invokeExact(actions, 2, a.allocateFrom(errors.toString()), O_WRONLY, 0), "addopen");
-        check((int) SPAWN.CLOSEFROM.invokeExact(actions, COMM_FD + 1), "addclosefrom_np");
-        MemorySegment pid = a.allocate(JAVA_INT);
-        MemorySegment file = a.allocateFrom(argv.get(0));
-        int r = (int) SPAWN.SPAWNP.invokeExact(pid, file, actions, MemorySegment.NULL, cStrings(a, argv),
-            cStrings(a, environment()));
-        if (r != 0) {
-          throw new IOException("cannot start " + argv.get(0) + ": " + Errno.describe(-r));
-        }
-        return pid.get(JAVA_INT, 0);
-      } finally {
-        int ignored = (int) SPAWN.DESTROY.invokeExact(actions);
+      check((int) Native.callPlain(SPAWN.DUP2, at, commFd, COMM_FD), "adddup2");
+      check((int) Native.callPlain(SPAWN.OPEN, at, 2, a.allocateFrom(errors.toString()).address(), O_WRONLY, 0),
+          "addopen");
+      check((int) Native.callPlain(SPAWN.CLOSEFROM, at, COMM_FD + 1), "addclosefrom_np");
+      MemorySegment pid = a.allocate(JAVA_INT);
+      MemorySegment file = a.allocateFrom(argv.get(0));
+      int r = (int) Native.callPlain(SPAWN.SPAWNP, pid.address(), file.address(), at, 0,
+          cStrings(a, argv).address(), cStrings(a, environment()).address());
+      if (r != 0) {
+        throw new IOException("cannot start " + argv.get(0) + ": " + Errno.describe(-r));
       }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw Native.rethrow(t);
+      return pid.get(JAVA_INT, 0);
+    } finally {
+      Native.callPlain(SPAWN.DESTROY, at);
     }
   }
 
@@ -214,7 +199,7 @@ public final class Fusermount {
   private static int receiveFd(Arena a, int sock) {
     MemorySegment timeout = a.allocate(16, 8);   // struct timeval
     timeout.set(JAVA_LONG, 0, HELPER_TIMEOUT.toSeconds());
-    int t = Native.callInt(st -> (int) SPAWN.SETSOCKOPT.invokeExact(st, sock, SOL_SOCKET, SO_RCVTIMEO, timeout, 16));
+    int t = Native.callInt(SPAWN.SETSOCKOPT, sock, SOL_SOCKET, SO_RCVTIMEO, timeout.address(), 16);
     if (t < 0) {
       return t;
     }
@@ -230,7 +215,7 @@ public final class Fusermount {
     msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);   // msg_controllen
     long n;
     do {
-      n = Native.callLong(st -> (long) SPAWN.RECVMSG.invokeExact(st, sock, msg, MSG_CMSG_CLOEXEC));
+      n = Native.callLong(SPAWN.RECVMSG, sock, msg.address(), MSG_CMSG_CLOEXEC);
     } while (n == -Errno.EINTR);
     if (n <= 0) {
       return n == 0 ? -Errno.ECONNRESET : (int) n;
@@ -248,7 +233,7 @@ public final class Fusermount {
       MemorySegment status = a.allocate(JAVA_INT);
       long deadline = System.nanoTime() + bound.toNanos();
       while (true) {
-        int r = Native.callInt(st -> (int) SPAWN.WAITPID.invokeExact(st, pid, status, 1 /* WNOHANG */));
+        int r = Native.callInt(SPAWN.WAITPID, pid, status.address(), 1 /* WNOHANG */);
         if (r == pid) {
           int s = status.get(JAVA_INT, 0);
           return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);

@@ -1,15 +1,7 @@
 package org.uringfuse.ring.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.uringfuse.ring.sys.Native.errnoFunction;
-import static org.uringfuse.ring.sys.Native.errnoState;
-import static org.uringfuse.ring.sys.Native.rethrow;
-import static org.uringfuse.ring.sys.Native.result;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -29,168 +21,126 @@ public final class LibC {
   public static final int AT_FDCWD = -100;
 
   private static final class MMAP { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("mmap",
-      FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    static final MethodHandle H = Native.function("mmap");
   }
   private static final class MUNMAP { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("munmap",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle H = Native.function("munmap");
   }
   private static final class CLOSE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("close", Native.INT_INT);
+    static final MethodHandle H = Native.function("close");
   }
   private static final class EVENTFD { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("eventfd",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("eventfd");
   }
   private static final class READ { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("read",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle H = Native.function("read");
   }
   private static final class WRITE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("write",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle H = Native.function("write");
   }
   private static final class GETRUSAGE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("getrusage",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("getrusage");
   }
   private static final class PREAD { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("pread",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle H = Native.function("pread");
   }
   private static final class PWRITE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("pwrite",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle H = Native.function("pwrite");
   }
   private static final class PREADV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("preadv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    static final MethodHandle H = Native.function("preadv");
   }
   private static final class PWRITEV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("pwritev",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    static final MethodHandle H = Native.function("pwritev");
   }
   private static final class FSYNC { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("fsync", Native.INT_INT);
+    static final MethodHandle H = Native.function("fsync");
   }
   private static final class FDATASYNC { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("fdatasync", Native.INT_INT);
+    static final MethodHandle H = Native.function("fdatasync");
   }
   private static final class FALLOCATE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("fallocate",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle H = Native.function("fallocate");
   }
   private static final class FTRUNCATE { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("ftruncate",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    static final MethodHandle H = Native.function("ftruncate");
   }
   private static final class OPENAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("openat",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-      Linker.Option.firstVariadicArg(3));
+    static final MethodHandle H = Native.function("openat");
   }
   private static final class STATX { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("statx",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("statx");
   }
   private static final class RENAMEAT2 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("renameat2",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("renameat2");
   }
   private static final class UNLINKAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("unlinkat",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("unlinkat");
   }
   private static final class MKDIRAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("mkdirat",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("mkdirat");
   }
   private static final class SYMLINKAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("symlinkat",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("symlinkat");
   }
   private static final class LINKAT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("linkat",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("linkat");
   }
   private static final class ACCEPT4 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("accept4",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("accept4");
   }
   private static final class CONNECT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("connect",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("connect");
   }
   private static final class SEND { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("send",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    static final MethodHandle H = Native.function("send");
   }
   private static final class RECV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("recv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    static final MethodHandle H = Native.function("recv");
   }
   private static final class SHUTDOWN { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("shutdown",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("shutdown");
   }
   private static final class READV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("readv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("readv");
   }
   private static final class WRITEV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("writev",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("writev");
   }
   private static final class EPOLL_CREATE1 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("epoll_create1", Native.INT_INT);
+    static final MethodHandle H = Native.function("epoll_create1");
   }
   private static final class EPOLL_CTL { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("epoll_ctl",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("epoll_ctl");
   }
   private static final class EPOLL_WAIT { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("epoll_wait",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("epoll_wait");
   }
   private static final class SOCKET { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("socket",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("socket");
   }
   private static final class SOCKETPAIR { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("socketpair",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle H = Native.function("socketpair");
   }
   private static final class BIND { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("bind",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("bind");
   }
   private static final class LISTEN { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("listen",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle H = Native.function("listen");
   }
   private static final class SCHED_SETAFFINITY { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("sched_setaffinity",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    static final MethodHandle H = Native.function("sched_setaffinity");
   }
   private static final class PIPE2 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = errnoFunction("pipe2",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle H = Native.function("pipe2");
   }
 
   public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
-    MemorySegment st = errnoState();
-    try {
-      MemorySegment p = (MemorySegment) MMAP.H.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset);
-      if (p.address() == -1L) {
-        throw new MmapException(-Native.errno(st));
-      }
-      return Native.ofAddress(p.address(), length);
-    } catch (MmapException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
+    long p = Native.callLong(MMAP.H, 0, length, prot, flags, fd, offset);
+    if (p < 0) {   // MAP_FAILED
+      throw new MmapException((int) p);
     }
+    return Native.ofAddress(p, length);
   }
 
   /** Thrown by {@link #mmap} with the negative errno. */
@@ -205,116 +155,116 @@ public final class LibC {
   }
 
   public static int munmap(MemorySegment segment) {
-    return Native.callInt(st -> (int) MUNMAP.H.invokeExact(st, segment, segment.byteSize()));
+    return Native.callInt(MUNMAP.H, segment.address(), segment.byteSize());
   }
 
   public static int close(int fd) {
-    return Native.callInt(st -> (int) CLOSE.H.invokeExact(st, fd));
+    return Native.callInt(CLOSE.H, fd);
   }
 
   public static int eventfd(int initval, int flags) {
-    return Native.callInt(st -> (int) EVENTFD.H.invokeExact(st, initval, flags));
+    return Native.callInt(EVENTFD.H, initval, flags);
   }
 
   public static long read(int fd, MemorySegment buf, long count) {
-    return Native.callLong(st -> (long) READ.H.invokeExact(st, fd, buf, count));
+    return Native.callLong(READ.H, fd, buf.address(), count);
   }
 
   public static long write(int fd, MemorySegment buf, long count) {
-    return Native.callLong(st -> (long) WRITE.H.invokeExact(st, fd, buf, count));
+    return Native.callLong(WRITE.H, fd, buf.address(), count);
   }
 
   public static long pread(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(st -> (long) PREAD.H.invokeExact(st, fd, buf, count, offset));
+    return Native.callLong(PREAD.H, fd, buf.address(), count, offset);
   }
 
   public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(st -> (long) PWRITE.H.invokeExact(st, fd, buf, count, offset));
+    return Native.callLong(PWRITE.H, fd, buf.address(), count, offset);
   }
 
   public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(st -> (long) PREADV.H.invokeExact(st, fd, iov, iovcnt, offset));
+    return Native.callLong(PREADV.H, fd, iov.address(), iovcnt, offset);
   }
 
   public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(st -> (long) PWRITEV.H.invokeExact(st, fd, iov, iovcnt, offset));
+    return Native.callLong(PWRITEV.H, fd, iov.address(), iovcnt, offset);
   }
 
   public static int fsync(int fd) {
-    return Native.callInt(st -> (int) FSYNC.H.invokeExact(st, fd));
+    return Native.callInt(FSYNC.H, fd);
   }
 
   public static int fdatasync(int fd) {
-    return Native.callInt(st -> (int) FDATASYNC.H.invokeExact(st, fd));
+    return Native.callInt(FDATASYNC.H, fd);
   }
 
   public static int fallocate(int fd, int mode, long offset, long length) {
-    return Native.callInt(st -> (int) FALLOCATE.H.invokeExact(st, fd, mode, offset, length));
+    return Native.callInt(FALLOCATE.H, fd, mode, offset, length);
   }
 
   public static int ftruncate(int fd, long length) {
-    return Native.callInt(st -> (int) FTRUNCATE.H.invokeExact(st, fd, length));
+    return Native.callInt(FTRUNCATE.H, fd, length);
   }
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    return Native.callInt(st -> (int) OPENAT.H.invokeExact(st, dirfd, path, flags, mode));
+    return Native.callInt(OPENAT.H, dirfd, path.address(), flags, mode);
   }
 
   public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
-    return Native.callInt(st -> (int) STATX.H.invokeExact(st, dirfd, path, flags, mask, statxbuf));
+    return Native.callInt(STATX.H, dirfd, path.address(), flags, mask, statxbuf.address());
   }
 
   public static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(st -> (int) RENAMEAT2.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
+    return Native.callInt(RENAMEAT2.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
   }
 
   public static int unlinkat(int dirfd, MemorySegment path, int flags) {
-    return Native.callInt(st -> (int) UNLINKAT.H.invokeExact(st, dirfd, path, flags));
+    return Native.callInt(UNLINKAT.H, dirfd, path.address(), flags);
   }
 
   public static int mkdirat(int dirfd, MemorySegment path, int mode) {
-    return Native.callInt(st -> (int) MKDIRAT.H.invokeExact(st, dirfd, path, mode));
+    return Native.callInt(MKDIRAT.H, dirfd, path.address(), mode);
   }
 
   public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
-    return Native.callInt(st -> (int) SYMLINKAT.H.invokeExact(st, target, newdirfd, linkpath));
+    return Native.callInt(SYMLINKAT.H, target.address(), newdirfd, linkpath.address());
   }
 
   public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(st -> (int) LINKAT.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags));
+    return Native.callInt(LINKAT.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
   }
 
   public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
-    return Native.callInt(st -> (int) ACCEPT4.H.invokeExact(st, fd, addr, addrlen, flags));
+    return Native.callInt(ACCEPT4.H, fd, addr.address(), addrlen.address(), flags);
   }
 
   public static int connect(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(st -> (int) CONNECT.H.invokeExact(st, fd, addr, addrlen));
+    return Native.callInt(CONNECT.H, fd, addr.address(), addrlen);
   }
 
   public static long send(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(st -> (long) SEND.H.invokeExact(st, fd, buf, len, flags));
+    return Native.callLong(SEND.H, fd, buf.address(), len, flags);
   }
 
   public static long recv(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(st -> (long) RECV.H.invokeExact(st, fd, buf, len, flags));
+    return Native.callLong(RECV.H, fd, buf.address(), len, flags);
   }
 
   public static int shutdown(int fd, int how) {
-    return Native.callInt(st -> (int) SHUTDOWN.H.invokeExact(st, fd, how));
+    return Native.callInt(SHUTDOWN.H, fd, how);
   }
 
   /** pipe2(2) into a two-int segment: [read end, write end]. */
   public static int pipe2(MemorySegment fds, int flags) {
-    return Native.callInt(st -> (int) PIPE2.H.invokeExact(st, fds, flags));
+    return Native.callInt(PIPE2.H, fds.address(), flags);
   }
 
   public static long readv(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(st -> (long) READV.H.invokeExact(st, fd, iov, iovcnt));
+    return Native.callLong(READV.H, fd, iov.address(), iovcnt);
   }
 
   public static long writev(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(st -> (long) WRITEV.H.invokeExact(st, fd, iov, iovcnt));
+    return Native.callLong(WRITEV.H, fd, iov.address(), iovcnt);
   }
 
   public static final int EPOLL_CLOEXEC = 0x80000;
@@ -325,16 +275,16 @@ public final class LibC {
   public static final int EPOLLET = 1 << 31;
 
   public static int epollCreate1(int flags) {
-    return Native.callInt(st -> (int) EPOLL_CREATE1.H.invokeExact(st, flags));
+    return Native.callInt(EPOLL_CREATE1.H, flags);
   }
 
   /** {@code event} is an {@link EpollEvent} (NULL for EPOLL_CTL_DEL). */
   public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-    return Native.callInt(st -> (int) EPOLL_CTL.H.invokeExact(st, epfd, op, fd, event));
+    return Native.callInt(EPOLL_CTL.H, epfd, op, fd, event.address());
   }
 
   public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-    return Native.callInt(st -> (int) EPOLL_WAIT.H.invokeExact(st, epfd, events, maxEvents, timeoutMillis));
+    return Native.callInt(EPOLL_WAIT.H, epfd, events.address(), maxEvents, timeoutMillis);
   }
 
   public static final int AF_UNIX = 1;
@@ -343,20 +293,20 @@ public final class LibC {
   public static final int SOCK_CLOEXEC = 0x80000;
 
   public static int socket(int domain, int type, int protocol) {
-    return Native.callInt(st -> (int) SOCKET.H.invokeExact(st, domain, type, protocol));
+    return Native.callInt(SOCKET.H, domain, type, protocol);
   }
 
   /** socketpair(2) into a two-int segment. */
   public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
-    return Native.callInt(st -> (int) SOCKETPAIR.H.invokeExact(st, domain, type, protocol, fds));
+    return Native.callInt(SOCKETPAIR.H, domain, type, protocol, fds.address());
   }
 
   public static int bind(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(st -> (int) BIND.H.invokeExact(st, fd, addr, addrlen));
+    return Native.callInt(BIND.H, fd, addr.address(), addrlen);
   }
 
   public static int listen(int fd, int backlog) {
-    return Native.callInt(st -> (int) LISTEN.H.invokeExact(st, fd, backlog));
+    return Native.callInt(LISTEN.H, fd, backlog);
   }
 
   /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
@@ -372,7 +322,7 @@ public final class LibC {
    * sched_yield calls that let another thread run. {@code scratch}: {@link #RUSAGE_BYTES} bytes.
    */
   public static long involuntarySwitches(MemorySegment scratch) {
-    int r = Native.callInt(st -> (int) GETRUSAGE.H.invokeExact(st, RUSAGE_THREAD, scratch));
+    int r = Native.callInt(GETRUSAGE.H, RUSAGE_THREAD, scratch.address());
     return r < 0 ? r : scratch.get(JAVA_LONG, RU_NIVCSW);
   }
 
@@ -380,7 +330,7 @@ public final class LibC {
     try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
       MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
       mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
-      return Native.callInt(st -> (int) SCHED_SETAFFINITY.H.invokeExact(st, 0, 128L, mask));
+      return Native.callInt(SCHED_SETAFFINITY.H, 0, 128L, mask.address());
     }
   }
 }
