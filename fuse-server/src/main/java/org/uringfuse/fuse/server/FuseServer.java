@@ -1,8 +1,6 @@
 package org.uringfuse.fuse.server;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import org.uringfuse.ring.RingOptions;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.EventLoops;
 import org.uringfuse.ring.loop.LoopOptions;
-import org.uringfuse.ring.loop.PollStats;
 import org.uringfuse.ring.sys.LibC;
 
 /**
@@ -225,45 +222,11 @@ public final class FuseServer implements AutoCloseable {
 
   /** A human-readable report: transport, queues, in flight, bytes, and per-opcode counts and latencies. */
   public String statsReport() {
-    StringBuilder sb = new StringBuilder();
-    ConnectionInfo c = session.connection();
-    sb.append("mountpoint: ").append(mountpoint()).append('\n');
-    sb.append("transport: ").append(transport()).append('\n');
-    sb.append("loops: ").append(loops.size()).append('\n');
-    uringQueues().ifPresent(q -> {
-      sb.append("queues: ").append(q.queueCount()).append(" x depth ").append(q.depth()).append('\n');
-      sb.append("ring entries with the kernel: ").append(q.liveEntries()).append('\n');
-      sb.append("requests per queue: ").append(java.util.Arrays.toString(q.requestsPerQueue())).append('\n');
-    });
-    sb.append("max_write: ").append(c.maxWrite()).append('\n');
-    sb.append("poll: ").append(options.poll()).append('\n');
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (EventLoop loop : loops) {
-      PollStats p = loop.pollStats();
-      long cpu = threads.getThreadCpuTime(loop.ownerThread().threadId());
-      sb.append(String.format("loop %s: cpu %d ms, poll hits %d, misses %d, yielded to other threads %d"
-          + " (hit rate %.0f%%), polling %d ms, window %d us%n", loop.ownerThread().getName(),
-          cpu < 0 ? -1 : cpu / 1_000_000, p.hits(), p.misses(), p.yieldedToOthers(), 100 * p.hitRate(),
-          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000));
-    }
-    sb.append("requests in flight: ").append(unansweredRequests()).append('\n');
-    sb.append("requests: uring ").append(stats().requests("uring")).append(", classic ")
-        .append(stats().requests("classic")).append('\n');
-    sb.append("bytes read: ").append(stats().bytesRead()).append(", bytes written: ")
-        .append(stats().bytesWritten()).append('\n');
-    sb.append(String.format("%-16s %12s %10s %10s%n", "opcode", "count", "p50_us", "p99_us"));
-    for (org.uringfuse.fuse.proto.Opcode op : org.uringfuse.fuse.proto.Opcode.values()) {
-      long n = stats().requests(op);
-      if (n > 0) {
-        sb.append(String.format("%-16s %12d %10s %10s%n", op, n,
-            micros(stats().latencyPercentileMicros(op.code, 0.5)), micros(stats().latencyPercentileMicros(op.code, 0.99))));
-      }
-    }
-    return sb.toString();
+    return StatsReport.of(this);
   }
 
-  private static String micros(long v) {
-    return v < 0 ? "-" : "<" + v;
+  MountOptions options() {
+    return options;
   }
 
   /** True while the mountpoint is mounted by this server's connection. */
