@@ -29,6 +29,7 @@ RUN [ -s "$JAVA_HOME/lib/security/cacerts" ] || { apt-get update -q \
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
+COPY picocli-recompiled/pom.xml picocli-recompiled/pom.xml
 COPY ring-core ring-core
 COPY fuse-server fuse-server
 COPY export export
