@@ -104,83 +104,83 @@ public final class PosixCalls {
   }
 
   public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
-    return Native.callInt(FCHOWNAT.H, dirfd, path.address(), uid, gid, flags);
+    return Native.intResult(Native.call(FCHOWNAT.H, dirfd, path.address(), uid, gid, flags));
   }
 
   public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
-    return Native.callInt(FCHMODAT.H, dirfd, path.address(), mode, flags);
+    return Native.intResult(Native.call(FCHMODAT.H, dirfd, path.address(), mode, flags));
   }
 
   /** {@code times}: two {@code struct timespec} (atime, mtime), or NULL for "now". */
   public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
-    return Native.callInt(UTIMENSAT.H, dirfd, path.address(), times.address(), flags);
+    return Native.intResult(Native.call(UTIMENSAT.H, dirfd, path.address(), times.address(), flags));
   }
 
   public static int futimens(int fd, MemorySegment times) {
-    return Native.callInt(FUTIMENS.H, fd, times.address());
+    return Native.intResult(Native.call(FUTIMENS.H, fd, times.address()));
   }
 
   public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf) {
-    return Native.callLong(READLINKAT.H, dirfd, path.address(), buf.address(), buf.byteSize());
+    return Native.longResult(Native.call(READLINKAT.H, dirfd, path.address(), buf.address(), buf.byteSize()));
   }
 
   public static int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
-    return Native.callInt(MKNODAT.H, dirfd, path.address(), mode, dev);
+    return Native.intResult(Native.call(MKNODAT.H, dirfd, path.address(), mode, dev));
   }
 
   public static long getxattr(MemorySegment path, MemorySegment name, MemorySegment value) {
-    return Native.callLong(GETXATTR.H, path.address(), name.address(), value.address(), value.byteSize());
+    return Native.longResult(Native.call(GETXATTR.H, path.address(), name.address(), value.address(), value.byteSize()));
   }
 
   public static int setxattr(MemorySegment path, MemorySegment name, MemorySegment value, int flags) {
-    return Native.callInt(SETXATTR.H, path.address(), name.address(), value.address(), value.byteSize(), flags);
+    return Native.intResult(Native.call(SETXATTR.H, path.address(), name.address(), value.address(), value.byteSize(), flags));
   }
 
   public static long listxattr(MemorySegment path, MemorySegment list) {
-    return Native.callLong(LISTXATTR.H, path.address(), list.address(), list.byteSize());
+    return Native.longResult(Native.call(LISTXATTR.H, path.address(), list.address(), list.byteSize()));
   }
 
   public static int removexattr(MemorySegment path, MemorySegment name) {
-    return Native.callInt(REMOVEXATTR.H, path.address(), name.address());
+    return Native.intResult(Native.call(REMOVEXATTR.H, path.address(), name.address()));
   }
 
   /** {@code buf}: a {@code struct statfs} (120 bytes on 64-bit Linux, {@code f_type} first). */
   public static int fstatfs(int fd, MemorySegment buf) {
-    return Native.callInt(FSTATFS.H, fd, buf.address());
+    return Native.intResult(Native.call(FSTATFS.H, fd, buf.address()));
   }
 
   /** {@code buf}: a {@code struct statvfs} (112 bytes on 64-bit Linux). */
   public static int fstatvfs(int fd, MemorySegment buf) {
-    return Native.callInt(FSTATVFS.H, fd, buf.address());
+    return Native.intResult(Native.call(FSTATVFS.H, fd, buf.address()));
   }
 
   /** getdents64(2): fills {@code buf} with {@code struct linux_dirent64} records; 0 at the end. */
   public static long getdents64(int fd, MemorySegment buf) {
-    return Native.callLong(SYSCALL3.H, SYS_getdents64, (long) fd, buf.address(), buf.byteSize());
+    return Native.longResult(Native.call(SYSCALL3.H, SYS_getdents64, (long) fd, buf.address(), buf.byteSize()));
   }
 
   public static long lseek(int fd, long offset, int whence) {
-    return Native.callLong(LSEEK.H, fd, offset, whence);
+    return Native.longResult(Native.call(LSEEK.H, fd, offset, whence));
   }
 
   /** copy_file_range with explicit offsets ({@code offIn}/{@code offOut}: one loff_t each, updated). */
   public static long copyFileRange(int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
-    return Native.callLong(COPY_FILE_RANGE.H, fdIn, offIn.address(), fdOut, offOut.address(), len, flags);
+    return Native.longResult(Native.call(COPY_FILE_RANGE.H, fdIn, offIn.address(), fdOut, offOut.address(), len, flags));
   }
 
   public static int truncate(MemorySegment path, long length) {
-    return Native.callInt(TRUNCATE.H, path.address(), length);
+    return Native.intResult(Native.call(TRUNCATE.H, path.address(), length));
   }
 
   public static int flock(int fd, int op) {
-    return Native.callInt(FLOCK.H, fd, op);
+    return Native.intResult(Native.call(FLOCK.H, fd, op));
   }
 
   public static int dup(int fd) {
-    return Native.callInt(DUP.H, fd);
+    return Native.intResult(Native.call(DUP.H, fd));
   }
 
   public static int dup2(int oldFd, int newFd) {
-    return Native.callInt(DUP2.H, oldFd, newFd);
+    return Native.intResult(Native.call(DUP2.H, oldFd, newFd));
   }
 }

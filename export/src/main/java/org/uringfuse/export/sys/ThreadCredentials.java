@@ -97,11 +97,11 @@ public final class ThreadCredentials {
   /** Sets the calling thread's umask (its own, see above); returns the previous one. */
   public static int umask(int mask) {
     OWN_GROUPS.get();
-    return Native.callInt(UMASK.H, mask & 0777);
+    return Native.intResult(Native.call(UMASK.H, mask & 0777));
   }
 
   private static MemorySegment prepareThread() {
-    int r = Native.callInt(UNSHARE.H, CLONE_FS);
+    int r = Native.intResult(Native.call(UNSHARE.H, CLONE_FS));
     if (r < 0 && UNSHARE_REFUSED.compareAndSet(false, true)) {
       // A container's seccomp profile may refuse unshare: the umask then stays the process's, set
       // per call, which is right unless two loops create with different umasks at the same moment.
@@ -109,21 +109,21 @@ public final class ThreadCredentials {
           "unshare(CLONE_FS) refused ({0}): the umask is shared by the serving threads",
           org.uringfuse.ring.Errno.describe(r));
     }
-    int n = Native.callInt(GETGROUPS.H, 0, MemorySegment.NULL.address());
+    int n = Native.intResult(Native.call(GETGROUPS.H, 0, MemorySegment.NULL.address()));
     MemorySegment own = Arena.ofAuto().allocate(JAVA_INT, Math.max(1, n));
-    int got = Native.callInt(GETGROUPS.H, n, own.address());
+    int got = Native.intResult(Native.call(GETGROUPS.H, n, own.address()));
     return own.asSlice(0, Math.max(0, got) * 4L);
   }
 
   private static int setfsuid(int uid) {
-    return (int) Native.callPlain(SETFSUID.H, uid);
+    return (int) Native.call(SETFSUID.H, uid);
   }
 
   private static int setfsgid(int gid) {
-    return (int) Native.callPlain(SETFSGID.H, gid);
+    return (int) Native.call(SETFSGID.H, gid);
   }
 
   private static int setgroups(int count, MemorySegment list) {
-    return (int) Native.callLong(SETGROUPS.H, SYS_setgroups, (long) count, list.address());
+    return (int) Native.longResult(Native.call(SETGROUPS.H, SYS_setgroups, (long) count, list.address()));
   }
 }

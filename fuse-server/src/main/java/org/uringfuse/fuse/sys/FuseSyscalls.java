@@ -42,19 +42,19 @@ public final class FuseSyscalls {
       MemorySegment t = a.allocateFrom(target);
       MemorySegment ty = a.allocateFrom(type);
       MemorySegment d = a.allocateFrom(data);
-      return Native.callInt(MOUNT, s.address(), t.address(), ty.address(), flags, d.address());
+      return Native.intResult(Native.call(MOUNT, s.address(), t.address(), ty.address(), flags, d.address()));
     }
   }
 
   public static int umount2(String target, int flags) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment t = a.allocateFrom(target);
-      return Native.callInt(UMOUNT2, t.address(), flags);
+      return Native.intResult(Native.call(UMOUNT2, t.address(), flags));
     }
   }
 
   public static int ioctl(int fd, long request, MemorySegment arg) {
-    return Native.callInt(IOCTL_PTR, fd, request, arg.address());
+    return Native.intResult(Native.call(IOCTL_PTR, fd, request, arg.address()));
   }
 
   /** {@code openat2(2)} (437 on x86_64 and aarch64) and its {@code RESOLVE_NO_SYMLINKS}. */
@@ -73,7 +73,7 @@ public final class FuseSyscalls {
       how.set(JAVA_LONG, 8, 0);
       how.set(JAVA_LONG, 16, resolve);
       MemorySegment p = a.allocateFrom(path);
-      return (int) Native.callLong(SYSCALL_OPENAT2, SYS_openat2, dirfd, p.address(), how.address(), 24L);
+      return (int) Native.longResult(Native.call(SYSCALL_OPENAT2, SYS_openat2, dirfd, p.address(), how.address(), 24L));
     }
   }
 
@@ -83,18 +83,18 @@ public final class FuseSyscalls {
 
   /** Adds O_NONBLOCK to an fd's status flags (a /dev/fuse fd that fusermount3 opened blocking). */
   public static int setNonBlocking(int fd) {
-    int flags = Native.callInt(FCNTL_INT, fd, F_GETFL, 0);
+    int flags = Native.intResult(Native.call(FCNTL_INT, fd, F_GETFL, 0));
     if (flags < 0) {
       return flags;
     }
-    return Native.callInt(FCNTL_INT, fd, F_SETFL, flags | O_NONBLOCK);
+    return Native.intResult(Native.call(FCNTL_INT, fd, F_SETFL, flags | O_NONBLOCK));
   }
 
   public static int getuid() {
-    return (int) Native.callPlain(GETUID);
+    return (int) Native.call(GETUID);
   }
 
   public static int getgid() {
-    return (int) Native.callPlain(GETGID);
+    return (int) Native.call(GETGID);
   }
 }

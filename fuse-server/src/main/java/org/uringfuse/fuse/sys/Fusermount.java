@@ -146,22 +146,22 @@ public final class Fusermount {
   private static int spawn(Arena a, List<String> argv, int commFd, Path errors) throws IOException {
     MemorySegment actions = a.allocate(FILE_ACTIONS_BYTES, 8);
     long at = actions.address();
-    check((int) Native.callPlain(SPAWN.INIT, at), "posix_spawn_file_actions_init");
+    check((int) Native.call(SPAWN.INIT, at), "posix_spawn_file_actions_init");
     try {
-      check((int) Native.callPlain(SPAWN.DUP2, at, commFd, COMM_FD), "adddup2");
-      check((int) Native.callPlain(SPAWN.OPEN, at, 2, a.allocateFrom(errors.toString()).address(), O_WRONLY, 0),
+      check((int) Native.call(SPAWN.DUP2, at, commFd, COMM_FD), "adddup2");
+      check((int) Native.call(SPAWN.OPEN, at, 2, a.allocateFrom(errors.toString()).address(), O_WRONLY, 0),
           "addopen");
-      check((int) Native.callPlain(SPAWN.CLOSEFROM, at, COMM_FD + 1), "addclosefrom_np");
+      check((int) Native.call(SPAWN.CLOSEFROM, at, COMM_FD + 1), "addclosefrom_np");
       MemorySegment pid = a.allocate(JAVA_INT);
       MemorySegment file = a.allocateFrom(argv.get(0));
-      int r = (int) Native.callPlain(SPAWN.SPAWNP, pid.address(), file.address(), at, 0,
+      int r = (int) Native.call(SPAWN.SPAWNP, pid.address(), file.address(), at, 0,
           cStrings(a, argv).address(), cStrings(a, environment()).address());
       if (r != 0) {
         throw new IOException("cannot start " + argv.get(0) + ": " + Errno.describe(-r));
       }
       return pid.get(JAVA_INT, 0);
     } finally {
-      Native.callPlain(SPAWN.DESTROY, at);
+      Native.call(SPAWN.DESTROY, at);
     }
   }
 
@@ -199,7 +199,7 @@ public final class Fusermount {
   private static int receiveFd(Arena a, int sock) {
     MemorySegment timeout = a.allocate(16, 8);   // struct timeval
     timeout.set(JAVA_LONG, 0, HELPER_TIMEOUT.toSeconds());
-    int t = Native.callInt(SPAWN.SETSOCKOPT, sock, SOL_SOCKET, SO_RCVTIMEO, timeout.address(), 16);
+    int t = Native.intResult(Native.call(SPAWN.SETSOCKOPT, sock, SOL_SOCKET, SO_RCVTIMEO, timeout.address(), 16));
     if (t < 0) {
       return t;
     }
@@ -215,7 +215,7 @@ public final class Fusermount {
     msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);   // msg_controllen
     long n;
     do {
-      n = Native.callLong(SPAWN.RECVMSG, sock, msg.address(), MSG_CMSG_CLOEXEC);
+      n = Native.longResult(Native.call(SPAWN.RECVMSG, sock, msg.address(), MSG_CMSG_CLOEXEC));
     } while (n == -Errno.EINTR);
     if (n <= 0) {
       return n == 0 ? -Errno.ECONNRESET : (int) n;
@@ -233,7 +233,7 @@ public final class Fusermount {
       MemorySegment status = a.allocate(JAVA_INT);
       long deadline = System.nanoTime() + bound.toNanos();
       while (true) {
-        int r = Native.callInt(SPAWN.WAITPID, pid, status.address(), 1 /* WNOHANG */);
+        int r = Native.intResult(Native.call(SPAWN.WAITPID, pid, status.address(), 1 /* WNOHANG */));
         if (r == pid) {
           int s = status.get(JAVA_INT, 0);
           return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);

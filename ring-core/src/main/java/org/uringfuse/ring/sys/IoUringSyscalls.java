@@ -19,16 +19,16 @@ public final class IoUringSyscalls {
 
   /** {@code io_uring_setup(entries, params)}: the ring fd or {@code -errno}. */
   public static int setup(int entries, MemorySegment params) {
-    return (int) Native.callLong(SYSCALL, (long) NR_io_uring_setup, (long) entries, params.address());
+    return (int) Native.longResult(Native.call(SYSCALL, (long) NR_io_uring_setup, (long) entries, params.address()));
   }
 
   /** {@code io_uring_enter(fd, toSubmit, minComplete, flags, arg, argSize)}: SQEs consumed or {@code -errno}. */
   public static int enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
-    return (int) Native.callLong(SYSCALL, NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg.address(), argSize);
+    return (int) Native.longResult(Native.call(SYSCALL, NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg.address(), argSize));
   }
 
   /** {@code io_uring_register(fd, opcode, arg, nrArgs)}: result or {@code -errno}. */
   public static int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
-    return (int) Native.callLong(SYSCALL, (long) NR_io_uring_register, (long) fd, (long) opcode, arg.address(), (long) nrArgs);
+    return (int) Native.longResult(Native.call(SYSCALL, (long) NR_io_uring_register, (long) fd, (long) opcode, arg.address(), (long) nrArgs));
   }
 }

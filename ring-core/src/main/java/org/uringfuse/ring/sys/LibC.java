@@ -136,7 +136,7 @@ public final class LibC {
   }
 
   public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
-    long p = Native.callLong(MMAP.H, 0, length, prot, flags, fd, offset);
+    long p = Native.longResult(Native.call(MMAP.H, 0, length, prot, flags, fd, offset));
     if (p < 0) {   // MAP_FAILED
       throw new MmapException((int) p);
     }
@@ -155,116 +155,116 @@ public final class LibC {
   }
 
   public static int munmap(MemorySegment segment) {
-    return Native.callInt(MUNMAP.H, segment.address(), segment.byteSize());
+    return Native.intResult(Native.call(MUNMAP.H, segment.address(), segment.byteSize()));
   }
 
   public static int close(int fd) {
-    return Native.callInt(CLOSE.H, fd);
+    return Native.intResult(Native.call(CLOSE.H, fd));
   }
 
   public static int eventfd(int initval, int flags) {
-    return Native.callInt(EVENTFD.H, initval, flags);
+    return Native.intResult(Native.call(EVENTFD.H, initval, flags));
   }
 
   public static long read(int fd, MemorySegment buf, long count) {
-    return Native.callLong(READ.H, fd, buf.address(), count);
+    return Native.longResult(Native.call(READ.H, fd, buf.address(), count));
   }
 
   public static long write(int fd, MemorySegment buf, long count) {
-    return Native.callLong(WRITE.H, fd, buf.address(), count);
+    return Native.longResult(Native.call(WRITE.H, fd, buf.address(), count));
   }
 
   public static long pread(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(PREAD.H, fd, buf.address(), count, offset);
+    return Native.longResult(Native.call(PREAD.H, fd, buf.address(), count, offset));
   }
 
   public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-    return Native.callLong(PWRITE.H, fd, buf.address(), count, offset);
+    return Native.longResult(Native.call(PWRITE.H, fd, buf.address(), count, offset));
   }
 
   public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(PREADV.H, fd, iov.address(), iovcnt, offset);
+    return Native.longResult(Native.call(PREADV.H, fd, iov.address(), iovcnt, offset));
   }
 
   public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.callLong(PWRITEV.H, fd, iov.address(), iovcnt, offset);
+    return Native.longResult(Native.call(PWRITEV.H, fd, iov.address(), iovcnt, offset));
   }
 
   public static int fsync(int fd) {
-    return Native.callInt(FSYNC.H, fd);
+    return Native.intResult(Native.call(FSYNC.H, fd));
   }
 
   public static int fdatasync(int fd) {
-    return Native.callInt(FDATASYNC.H, fd);
+    return Native.intResult(Native.call(FDATASYNC.H, fd));
   }
 
   public static int fallocate(int fd, int mode, long offset, long length) {
-    return Native.callInt(FALLOCATE.H, fd, mode, offset, length);
+    return Native.intResult(Native.call(FALLOCATE.H, fd, mode, offset, length));
   }
 
   public static int ftruncate(int fd, long length) {
-    return Native.callInt(FTRUNCATE.H, fd, length);
+    return Native.intResult(Native.call(FTRUNCATE.H, fd, length));
   }
 
   public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-    return Native.callInt(OPENAT.H, dirfd, path.address(), flags, mode);
+    return Native.intResult(Native.call(OPENAT.H, dirfd, path.address(), flags, mode));
   }
 
   public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
-    return Native.callInt(STATX.H, dirfd, path.address(), flags, mask, statxbuf.address());
+    return Native.intResult(Native.call(STATX.H, dirfd, path.address(), flags, mask, statxbuf.address()));
   }
 
   public static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(RENAMEAT2.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
+    return Native.intResult(Native.call(RENAMEAT2.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags));
   }
 
   public static int unlinkat(int dirfd, MemorySegment path, int flags) {
-    return Native.callInt(UNLINKAT.H, dirfd, path.address(), flags);
+    return Native.intResult(Native.call(UNLINKAT.H, dirfd, path.address(), flags));
   }
 
   public static int mkdirat(int dirfd, MemorySegment path, int mode) {
-    return Native.callInt(MKDIRAT.H, dirfd, path.address(), mode);
+    return Native.intResult(Native.call(MKDIRAT.H, dirfd, path.address(), mode));
   }
 
   public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
-    return Native.callInt(SYMLINKAT.H, target.address(), newdirfd, linkpath.address());
+    return Native.intResult(Native.call(SYMLINKAT.H, target.address(), newdirfd, linkpath.address()));
   }
 
   public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
-    return Native.callInt(LINKAT.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
+    return Native.intResult(Native.call(LINKAT.H, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags));
   }
 
   public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
-    return Native.callInt(ACCEPT4.H, fd, addr.address(), addrlen.address(), flags);
+    return Native.intResult(Native.call(ACCEPT4.H, fd, addr.address(), addrlen.address(), flags));
   }
 
   public static int connect(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(CONNECT.H, fd, addr.address(), addrlen);
+    return Native.intResult(Native.call(CONNECT.H, fd, addr.address(), addrlen));
   }
 
   public static long send(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(SEND.H, fd, buf.address(), len, flags);
+    return Native.longResult(Native.call(SEND.H, fd, buf.address(), len, flags));
   }
 
   public static long recv(int fd, MemorySegment buf, long len, int flags) {
-    return Native.callLong(RECV.H, fd, buf.address(), len, flags);
+    return Native.longResult(Native.call(RECV.H, fd, buf.address(), len, flags));
   }
 
   public static int shutdown(int fd, int how) {
-    return Native.callInt(SHUTDOWN.H, fd, how);
+    return Native.intResult(Native.call(SHUTDOWN.H, fd, how));
   }
 
   /** pipe2(2) into a two-int segment: [read end, write end]. */
   public static int pipe2(MemorySegment fds, int flags) {
-    return Native.callInt(PIPE2.H, fds.address(), flags);
+    return Native.intResult(Native.call(PIPE2.H, fds.address(), flags));
   }
 
   public static long readv(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(READV.H, fd, iov.address(), iovcnt);
+    return Native.longResult(Native.call(READV.H, fd, iov.address(), iovcnt));
   }
 
   public static long writev(int fd, MemorySegment iov, int iovcnt) {
-    return Native.callLong(WRITEV.H, fd, iov.address(), iovcnt);
+    return Native.longResult(Native.call(WRITEV.H, fd, iov.address(), iovcnt));
   }
 
   public static final int EPOLL_CLOEXEC = 0x80000;
@@ -275,16 +275,16 @@ public final class LibC {
   public static final int EPOLLET = 1 << 31;
 
   public static int epollCreate1(int flags) {
-    return Native.callInt(EPOLL_CREATE1.H, flags);
+    return Native.intResult(Native.call(EPOLL_CREATE1.H, flags));
   }
 
   /** {@code event} is an {@link EpollEvent} (NULL for EPOLL_CTL_DEL). */
   public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-    return Native.callInt(EPOLL_CTL.H, epfd, op, fd, event.address());
+    return Native.intResult(Native.call(EPOLL_CTL.H, epfd, op, fd, event.address()));
   }
 
   public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-    return Native.callInt(EPOLL_WAIT.H, epfd, events.address(), maxEvents, timeoutMillis);
+    return Native.intResult(Native.call(EPOLL_WAIT.H, epfd, events.address(), maxEvents, timeoutMillis));
   }
 
   public static final int AF_UNIX = 1;
@@ -293,20 +293,20 @@ public final class LibC {
   public static final int SOCK_CLOEXEC = 0x80000;
 
   public static int socket(int domain, int type, int protocol) {
-    return Native.callInt(SOCKET.H, domain, type, protocol);
+    return Native.intResult(Native.call(SOCKET.H, domain, type, protocol));
   }
 
   /** socketpair(2) into a two-int segment. */
   public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
-    return Native.callInt(SOCKETPAIR.H, domain, type, protocol, fds.address());
+    return Native.intResult(Native.call(SOCKETPAIR.H, domain, type, protocol, fds.address()));
   }
 
   public static int bind(int fd, MemorySegment addr, int addrlen) {
-    return Native.callInt(BIND.H, fd, addr.address(), addrlen);
+    return Native.intResult(Native.call(BIND.H, fd, addr.address(), addrlen));
   }
 
   public static int listen(int fd, int backlog) {
-    return Native.callInt(LISTEN.H, fd, backlog);
+    return Native.intResult(Native.call(LISTEN.H, fd, backlog));
   }
 
   /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
@@ -322,7 +322,7 @@ public final class LibC {
    * sched_yield calls that let another thread run. {@code scratch}: {@link #RUSAGE_BYTES} bytes.
    */
   public static long involuntarySwitches(MemorySegment scratch) {
-    int r = Native.callInt(GETRUSAGE.H, RUSAGE_THREAD, scratch.address());
+    int r = Native.intResult(Native.call(GETRUSAGE.H, RUSAGE_THREAD, scratch.address()));
     return r < 0 ? r : scratch.get(JAVA_LONG, RU_NIVCSW);
   }
 
@@ -330,7 +330,7 @@ public final class LibC {
     try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
       MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
       mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
-      return Native.callInt(SCHED_SETAFFINITY.H, 0, 128L, mask.address());
+      return Native.intResult(Native.call(SCHED_SETAFFINITY.H, 0, 128L, mask.address()));
     }
   }
 }

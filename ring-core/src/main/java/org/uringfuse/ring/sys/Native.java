@@ -44,121 +44,62 @@ public final class Native {
   private static final FunctionDescriptor WORDS = FunctionDescriptor.of(JAVA_LONG,
       JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
-  /** Links a libc function in the one shape (call it with {@code callInt}, {@code callLong} or {@code callPlain}). */
+  /** Links a libc function in the one shape (call it with {@link #call}). */
   public static MethodHandle function(String name) {
     return LINKER.downcallHandle(symbol(name), WORDS, CAPTURE_ERRNO);
   }
 
-  private static long invoke(MethodHandle h, MemorySegment st, long a, long b, long c, long d, long e, long f,
-      long g) {
+  /**
+   * Calls {@code h} with up to seven words and returns the raw result word; read it with
+   * {@link #intResult} or {@link #longResult} right after (on the same thread) for functions that
+   * report through errno. Functions that do not ({@code getuid}, the {@code posix_spawn} family,
+   * which returns the error number) use the raw word; an {@code int} result is its low 32 bits.
+   */
+  public static long call(MethodHandle h, long a, long b, long c, long d, long e, long f, long g) {
     try {
-      return (long) h.invokeExact(st, a, b, c, d, e, f, g);
+      return (long) h.invokeExact(errnoState(), a, b, c, d, e, f, g);
     } catch (Throwable t) {
       throw rethrow(t);
     }
   }
 
-  // callInt: a C {@code int} result; {@code -1} becomes {@code -errno}
-  public static int callInt(MethodHandle h, long a, long b, long c, long d, long e, long f, long g) {
-    MemorySegment st = errnoState();
-    int r = (int) invoke(h, st, a, b, c, d, e, f, g);
-    return r < 0 ? -errno(st) : r;
+  public static long call(MethodHandle h, long a, long b, long c, long d, long e, long f) {
+    return call(h, a, b, c, d, e, f, 0);
   }
 
-  public static int callInt(MethodHandle h, long a, long b, long c, long d, long e, long f) {
-    return callInt(h, a, b, c, d, e, f, 0);
+  public static long call(MethodHandle h, long a, long b, long c, long d, long e) {
+    return call(h, a, b, c, d, e, 0, 0);
   }
 
-  public static int callInt(MethodHandle h, long a, long b, long c, long d, long e) {
-    return callInt(h, a, b, c, d, e, 0, 0);
+  public static long call(MethodHandle h, long a, long b, long c, long d) {
+    return call(h, a, b, c, d, 0, 0, 0);
   }
 
-  public static int callInt(MethodHandle h, long a, long b, long c, long d) {
-    return callInt(h, a, b, c, d, 0, 0, 0);
+  public static long call(MethodHandle h, long a, long b, long c) {
+    return call(h, a, b, c, 0, 0, 0, 0);
   }
 
-  public static int callInt(MethodHandle h, long a, long b, long c) {
-    return callInt(h, a, b, c, 0, 0, 0, 0);
+  public static long call(MethodHandle h, long a, long b) {
+    return call(h, a, b, 0, 0, 0, 0, 0);
   }
 
-  public static int callInt(MethodHandle h, long a, long b) {
-    return callInt(h, a, b, 0, 0, 0, 0, 0);
+  public static long call(MethodHandle h, long a) {
+    return call(h, a, 0, 0, 0, 0, 0, 0);
   }
 
-  public static int callInt(MethodHandle h, long a) {
-    return callInt(h, a, 0, 0, 0, 0, 0, 0);
+  public static long call(MethodHandle h) {
+    return call(h, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  public static int callInt(MethodHandle h) {
-    return callInt(h, 0, 0, 0, 0, 0, 0, 0);
+  /** A C {@code int} result of the last {@link #call} on this thread; {@code -1} becomes {@code -errno}. */
+  public static int intResult(long raw) {
+    int r = (int) raw;
+    return r < 0 ? -errno(errnoState()) : r;
   }
 
-  // callLong: a C {@code long} result ({@code ssize_t}, {@code off_t}, a pointer); {@code -1} becomes {@code -errno}
-  public static long callLong(MethodHandle h, long a, long b, long c, long d, long e, long f, long g) {
-    MemorySegment st = errnoState();
-    long r = invoke(h, st, a, b, c, d, e, f, g);
-    return r < 0 ? -errno(st) : r;
-  }
-
-  public static long callLong(MethodHandle h, long a, long b, long c, long d, long e, long f) {
-    return callLong(h, a, b, c, d, e, f, 0);
-  }
-
-  public static long callLong(MethodHandle h, long a, long b, long c, long d, long e) {
-    return callLong(h, a, b, c, d, e, 0, 0);
-  }
-
-  public static long callLong(MethodHandle h, long a, long b, long c, long d) {
-    return callLong(h, a, b, c, d, 0, 0, 0);
-  }
-
-  public static long callLong(MethodHandle h, long a, long b, long c) {
-    return callLong(h, a, b, c, 0, 0, 0, 0);
-  }
-
-  public static long callLong(MethodHandle h, long a, long b) {
-    return callLong(h, a, b, 0, 0, 0, 0, 0);
-  }
-
-  public static long callLong(MethodHandle h, long a) {
-    return callLong(h, a, 0, 0, 0, 0, 0, 0);
-  }
-
-  public static long callLong(MethodHandle h) {
-    return callLong(h, 0, 0, 0, 0, 0, 0, 0);
-  }
-
-  // callPlain: the raw result, for functions that do not report through errno (the {@code posix_spawn} family returns the error number; {@code getuid} cannot fail); an {@code int} result is its low 32 bits
-  public static long callPlain(MethodHandle h, long a, long b, long c, long d, long e, long f, long g) {
-    return invoke(h, errnoState(), a, b, c, d, e, f, g);
-  }
-
-  public static long callPlain(MethodHandle h, long a, long b, long c, long d, long e, long f) {
-    return callPlain(h, a, b, c, d, e, f, 0);
-  }
-
-  public static long callPlain(MethodHandle h, long a, long b, long c, long d, long e) {
-    return callPlain(h, a, b, c, d, e, 0, 0);
-  }
-
-  public static long callPlain(MethodHandle h, long a, long b, long c, long d) {
-    return callPlain(h, a, b, c, d, 0, 0, 0);
-  }
-
-  public static long callPlain(MethodHandle h, long a, long b, long c) {
-    return callPlain(h, a, b, c, 0, 0, 0, 0);
-  }
-
-  public static long callPlain(MethodHandle h, long a, long b) {
-    return callPlain(h, a, b, 0, 0, 0, 0, 0);
-  }
-
-  public static long callPlain(MethodHandle h, long a) {
-    return callPlain(h, a, 0, 0, 0, 0, 0, 0);
-  }
-
-  public static long callPlain(MethodHandle h) {
-    return callPlain(h, 0, 0, 0, 0, 0, 0, 0);
+  /** A C {@code long} result ({@code ssize_t}, {@code off_t}, a pointer) of the last {@link #call}; {@code -1} becomes {@code -errno}. */
+  public static long longResult(long raw) {
+    return raw < 0 ? -errno(errnoState()) : raw;
   }
 
   static Optional<MemorySegment> find(String name) {
