@@ -1,13 +1,21 @@
 package org.uringfuse.fuse.server;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.uringfuse.fuse.sys.FuseSyscalls;
 import org.uringfuse.fuse.sys.Fusermount;
+import org.uringfuse.fuse.sys.Spawn;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.sys.LibC;
 
 /**
  * auto_unmount: a mount that never outlives its server, however the server ends (SIGKILL, the OOM
@@ -21,10 +29,12 @@ import org.uringfuse.fuse.sys.Fusermount;
  */
 final class MountWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(MountWatcher.class.getName());
-  private final Process child;
+  private final int pid;
+  private final int pipeWriteEnd;
 
-  private MountWatcher(Process child) {
-    this.child = child;
+  private MountWatcher(int pid, int pipeWriteEnd) {
+    this.pid = pid;
+    this.pipeWriteEnd = pipeWriteEnd;
   }
 
   /** Starts watching {@code mountpoint}; the child unmounts it once this process is gone. */
@@ -35,24 +45,35 @@ final class MountWatcher implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c",
         "read -r _ ; exec \"$@\" 2>/dev/null", "uringfuse-auto-unmount"));
     cmd.addAll(unmount);
-    Process p = new ProcessBuilder(cmd)
-        .redirectInput(ProcessBuilder.Redirect.PIPE)   // the pipe: its write end is ours alone
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    return new MountWatcher(p);
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment fds = a.allocate(JAVA_INT, 2);
+      int r = LibC.pipe2(fds, FuseSyscalls.O_CLOEXEC);
+      if (r < 0) {
+        throw new IOException("pipe2: " + Errno.describe(r));
+      }
+      int readEnd = fds.getAtIndex(JAVA_INT, 0);
+      int writeEnd = fds.getAtIndex(JAVA_INT, 1);
+      try {
+        // the pipe's read end is the child's stdin; the write end is ours alone (close-on-exec)
+        int pid = Spawn.start(cmd, List.of(), new int[][] {{readEnd, 0}},
+            Map.of(1, "/dev/null", 2, "/dev/null"), 3);
+        return new MountWatcher(pid, writeEnd);
+      } catch (IOException | RuntimeException e) {
+        LibC.close(writeEnd);
+        throw e;
+      } finally {
+        LibC.close(readEnd);
+      }
+    }
   }
 
   /** Stops watching (this process unmounts by itself): the child ends without unmounting. */
   @Override
   public void close() {
-    child.destroyForcibly();
-    try {
-      if (!child.waitFor(5, TimeUnit.SECONDS)) {
-        LOG.log(Level.WARNING, "the auto_unmount watcher (pid {0}) did not stop", child.pid());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Spawn.kill(pid, Spawn.SIGKILL);
+    if (Spawn.waitFor(pid, Duration.ofSeconds(5)) < 0) {
+      LOG.log(Level.WARNING, "the auto_unmount watcher (pid {0}) did not stop", pid);
     }
+    LibC.close(pipeWriteEnd);
   }
 }

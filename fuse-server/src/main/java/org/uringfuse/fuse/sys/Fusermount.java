@@ -42,23 +42,12 @@ public final class Fusermount {
   private static final int SO_RCVTIMEO = 20;
   private static final int MSG_CMSG_CLOEXEC = 0x40000000;
   private static final int EPROTO = 71;
-  private static final int O_WRONLY = 01;
-  /** {@code posix_spawn_file_actions_t} is 80 bytes in glibc; room to spare. */
-  private static final int FILE_ACTIONS_BYTES = 256;
   /** {@code struct msghdr} (56), {@code struct iovec} (16), {@code CMSG_SPACE(sizeof(int))} (24). */
   private static final int MSGHDR_BYTES = 56;
   private static final int IOVEC_BYTES = 16;
   private static final int CMSG_SPACE_INT = 24;
 
-  private static final class SPAWN {
-    static final MethodHandle INIT = Native.function("posix_spawn_file_actions_init");
-    static final MethodHandle DUP2 = Native.function("posix_spawn_file_actions_adddup2");
-    static final MethodHandle OPEN = Native.function("posix_spawn_file_actions_addopen");
-    /** glibc 2.34+: close every fd from N up in the child (the JVM's own fds must not leak into it). */
-    static final MethodHandle CLOSEFROM = Native.function("posix_spawn_file_actions_addclosefrom_np");
-    static final MethodHandle DESTROY = Native.function("posix_spawn_file_actions_destroy");
-    static final MethodHandle SPAWNP = Native.function("posix_spawnp");
-    static final MethodHandle WAITPID = Native.function("waitpid");
+  private static final class SOCKET {
     static final MethodHandle RECVMSG = Native.function("recvmsg");
     static final MethodHandle SETSOCKOPT = Native.function("setsockopt");
   }
@@ -96,12 +85,14 @@ public final class Fusermount {
       int theirs = pair.getAtIndex(JAVA_INT, 1);
       int pid;
       try {
-        pid = spawn(a, List.of(HELPER, "-o", options, "--", mountpoint.toString()), theirs, errors);
+        // the helper's end of the socket as fd 3, named by _FUSE_COMMFD; its stderr to a file we read
+        pid = Spawn.start(List.of(HELPER, "-o", options, "--", mountpoint.toString()), List.of("_FUSE_COMMFD=" + COMM_FD),
+            new int[][] {{theirs, COMM_FD}}, Map.of(2, errors.toString()), COMM_FD + 1);
       } finally {
         LibC.close(theirs);
       }
       int deviceFd = receiveFd(a, ours);
-      int status = waitFor(pid, HELPER_TIMEOUT);
+      int status = Spawn.waitFor(pid, HELPER_TIMEOUT);
       LibC.close(ours);
       if (deviceFd >= 0 && status == 0) {
         return deviceFd;
@@ -142,56 +133,6 @@ public final class Fusermount {
     return p.exitValue() == 0 ? "" : out.isEmpty() ? HELPER + " -u exited " + p.exitValue() : out;
   }
 
-  /** Starts {@code argv} with {@code commFd} as fd 3, {@code _FUSE_COMMFD=3}, stderr to {@code errors}. */
-  private static int spawn(Arena a, List<String> argv, int commFd, Path errors) throws IOException {
-    MemorySegment actions = a.allocate(FILE_ACTIONS_BYTES, 8);
-    long at = actions.address();
-    check((int) Native.call(SPAWN.INIT, at), "posix_spawn_file_actions_init");
-    try {
-      check((int) Native.call(SPAWN.DUP2, at, commFd, COMM_FD), "adddup2");
-      check((int) Native.call(SPAWN.OPEN, at, 2, a.allocateFrom(errors.toString()).address(), O_WRONLY, 0),
-          "addopen");
-      check((int) Native.call(SPAWN.CLOSEFROM, at, COMM_FD + 1), "addclosefrom_np");
-      MemorySegment pid = a.allocate(JAVA_INT);
-      MemorySegment file = a.allocateFrom(argv.get(0));
-      int r = (int) Native.call(SPAWN.SPAWNP, pid.address(), file.address(), at, 0,
-          cStrings(a, argv).address(), cStrings(a, environment()).address());
-      if (r != 0) {
-        throw new IOException("cannot start " + argv.get(0) + ": " + Errno.describe(-r));
-      }
-      return pid.get(JAVA_INT, 0);
-    } finally {
-      Native.call(SPAWN.DESTROY, at);
-    }
-  }
-
-  private static void check(int r, String what) throws IOException {
-    if (r != 0) {
-      throw new IOException(what + ": " + Errno.describe(-r));
-    }
-  }
-
-  private static List<String> environment() {
-    List<String> env = new ArrayList<>();
-    for (Map.Entry<String, String> e : System.getenv().entrySet()) {
-      if (!e.getKey().equals("_FUSE_COMMFD")) {
-        env.add(e.getKey() + "=" + e.getValue());
-      }
-    }
-    env.add("_FUSE_COMMFD=" + COMM_FD);
-    return env;
-  }
-
-  /** A NULL-terminated {@code char *[]}. */
-  private static MemorySegment cStrings(Arena a, List<String> strings) {
-    MemorySegment array = a.allocate(ADDRESS, strings.size() + 1L);
-    for (int i = 0; i < strings.size(); i++) {
-      array.setAtIndex(ADDRESS, i, a.allocateFrom(strings.get(i)));
-    }
-    array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
-    return array;
-  }
-
   /**
    * The fd sent over {@code sock} with SCM_RIGHTS, or a negative errno (-ECONNRESET at EOF, -EAGAIN
    * when the helper sent nothing within {@link #HELPER_TIMEOUT}).
@@ -199,7 +140,7 @@ public final class Fusermount {
   private static int receiveFd(Arena a, int sock) {
     MemorySegment timeout = a.allocate(16, 8);   // struct timeval
     timeout.set(JAVA_LONG, 0, HELPER_TIMEOUT.toSeconds());
-    int t = Native.intResult(Native.call(SPAWN.SETSOCKOPT, sock, SOL_SOCKET, SO_RCVTIMEO, timeout.address(), 16));
+    int t = Native.intResult(Native.call(SOCKET.SETSOCKOPT, sock, SOL_SOCKET, SO_RCVTIMEO, timeout.address(), 16));
     if (t < 0) {
       return t;
     }
@@ -215,7 +156,7 @@ public final class Fusermount {
     msg.set(JAVA_LONG, 40, CMSG_SPACE_INT);   // msg_controllen
     long n;
     do {
-      n = Native.longResult(Native.call(SPAWN.RECVMSG, sock, msg.address(), MSG_CMSG_CLOEXEC));
+      n = Native.longResult(Native.call(SOCKET.RECVMSG, sock, msg.address(), MSG_CMSG_CLOEXEC));
     } while (n == -Errno.EINTR);
     if (n <= 0) {
       return n == 0 ? -Errno.ECONNRESET : (int) n;
@@ -225,29 +166,5 @@ public final class Fusermount {
       return -EPROTO;
     }
     return control.get(JAVA_INT, 16);
-  }
-
-  /** Waits (bounded) for {@code pid} and returns its exit status, or -1 if it did not end in time. */
-  private static int waitFor(int pid, Duration bound) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment status = a.allocate(JAVA_INT);
-      long deadline = System.nanoTime() + bound.toNanos();
-      while (true) {
-        int r = Native.intResult(Native.call(SPAWN.WAITPID, pid, status.address(), 1 /* WNOHANG */));
-        if (r == pid) {
-          int s = status.get(JAVA_INT, 0);
-          return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);
-        }
-        if (r < 0 || System.nanoTime() > deadline) {
-          return -1;
-        }
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return -1;
-        }
-      }
-    }
   }
 }
