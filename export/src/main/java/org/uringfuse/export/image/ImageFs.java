@@ -84,10 +84,9 @@ public final class ImageFs implements Filesystem {
     this.options = options;
     this.readOnly = readOnly;
     this.size = new AtomicLong(size);
-    // A block device node lives on devtmpfs, but its reads and buffered writes complete inline.
-    FsType type = FsType.of(fd);
-    this.syncReads = !blockDevice && type.memoryBacked();
-    this.syncWrites = !blockDevice && !type.ringWrites(options.directIo());
+    FsType type = blockDevice ? FsType.BLOCK_DEVICE : FsType.of(fd);
+    this.syncReads = type.memoryBacked();
+    this.syncWrites = !type.ringWrites(options.directIo());
     this.mode = mode;
     this.uid = uid;
     this.gid = gid;

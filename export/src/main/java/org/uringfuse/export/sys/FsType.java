@@ -21,6 +21,14 @@ public record FsType(long magic) {
   private static final long XFS_SUPER_MAGIC = 0x58465342L;
   /** {@code BTRFS_SUPER_MAGIC} from include/uapi/linux/magic.h. */
   private static final long BTRFS_SUPER_MAGIC = 0x9123683EL;
+  /** {@code BDEVFS_MAGIC} from include/uapi/linux/magic.h: where block devices' own inodes live. */
+  private static final long BDEVFS_MAGIC = 0x62646576L;
+
+  /**
+   * A block device. fstatfs on its fd describes the filesystem of the device node (devtmpfs, which
+   * reports tmpfs), not the device, so a caller that knows it holds a block device says so with this.
+   */
+  public static final FsType BLOCK_DEVICE = new FsType(BDEVFS_MAGIC);
 
   /** {@code fd}'s filesystem; an unknown one (magic 0) when fstatfs fails. */
   public static FsType of(int fd) {
@@ -40,13 +48,13 @@ public record FsType(long magic) {
 
   /**
    * Whether io_uring completes a buffered (not O_DIRECT) write inline: only where the filesystem sets
-   * FOP_BUFFER_WASYNC (XFS, btrfs). Elsewhere (ext4, tmpfs, NFS...) io_uring sends each buffered
+   * FOP_BUFFER_WASYNC (XFS, btrfs, block devices). Elsewhere (ext4, tmpfs, NFS...) io_uring sends each buffered
    * write to io-wq, which serialises writes to one inode anyway; a pwrite on the calling thread
    * saves the two context switches (as libfuse's servers write), and the loop waits only when the
    * kernel throttles a writer that dirties memory faster than the disk takes it.
    */
   public boolean ringBufferedWrites() {
-    return magic == XFS_SUPER_MAGIC || magic == BTRFS_SUPER_MAGIC;
+    return magic == XFS_SUPER_MAGIC || magic == BTRFS_SUPER_MAGIC || magic == BDEVFS_MAGIC;
   }
 
   /**

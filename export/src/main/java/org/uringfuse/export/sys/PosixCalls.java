@@ -3,6 +3,7 @@ package org.uringfuse.export.sys;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.Native;
 
 /** libc calls for the passthrough and image exports. Thread-safe. */
@@ -81,9 +82,6 @@ public final class PosixCalls {
   private static final class FSTATFS { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("fstatfs");
   }
-  private static final class SYSCALL3 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("syscall");
-  }
   private static final class LSEEK { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("lseek");
   }
@@ -156,7 +154,7 @@ public final class PosixCalls {
 
   /** getdents64(2): fills {@code buf} with {@code struct linux_dirent64} records; 0 at the end. */
   public static long getdents64(int fd, MemorySegment buf) {
-    return Native.longResult(Native.call(SYSCALL3.H, SYS_getdents64, (long) fd, buf.address(), buf.byteSize()));
+    return Native.longResult(Native.call(LibC.SYSCALL, SYS_getdents64, (long) fd, buf.address(), buf.byteSize()));
   }
 
   public static long lseek(int fd, long offset, int whence) {

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.Native;
 
 /**
@@ -46,9 +47,6 @@ public final class ThreadCredentials {
   }
   private static final class GETGROUPS {
     static final MethodHandle H = Native.function("getgroups");
-  }
-  private static final class SETGROUPS {
-    static final MethodHandle H = Native.function("syscall");
   }
   private static final class UMASK {
     static final MethodHandle H = Native.function("umask");
@@ -124,6 +122,6 @@ public final class ThreadCredentials {
   }
 
   private static int setgroups(int count, MemorySegment list) {
-    return (int) Native.longResult(Native.call(SETGROUPS.H, SYS_setgroups, (long) count, list.address()));
+    return (int) Native.longResult(Native.call(LibC.SYSCALL, SYS_setgroups, (long) count, list.address()));
   }
 }

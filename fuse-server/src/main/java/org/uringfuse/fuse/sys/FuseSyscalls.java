@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.Native;
 
 /** mount(2), umount2(2), ioctl(2) and credentials. Thread-safe. */
@@ -60,7 +61,6 @@ public final class FuseSyscalls {
   /** {@code openat2(2)} (437 on x86_64 and aarch64) and its {@code RESOLVE_NO_SYMLINKS}. */
   private static final long SYS_openat2 = 437;
   public static final long RESOLVE_NO_SYMLINKS = 0x04;
-  private static final MethodHandle SYSCALL_OPENAT2 = Native.function("syscall");
 
   /**
    * openat2 with {@code struct open_how {flags, mode, resolve}}: opens {@code path} without following
@@ -73,7 +73,7 @@ public final class FuseSyscalls {
       how.set(JAVA_LONG, 8, 0);
       how.set(JAVA_LONG, 16, resolve);
       MemorySegment p = a.allocateFrom(path);
-      return (int) Native.longResult(Native.call(SYSCALL_OPENAT2, SYS_openat2, dirfd, p.address(), how.address(), 24L));
+      return (int) Native.longResult(Native.call(LibC.SYSCALL, SYS_openat2, dirfd, p.address(), how.address(), 24L));
     }
   }
 

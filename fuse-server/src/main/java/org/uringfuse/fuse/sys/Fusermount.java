@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.Native;
@@ -119,18 +118,22 @@ public final class Fusermount {
     }
     cmd.add("--");
     cmd.add(mountpoint.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Path output = Files.createTempFile("uringfuse-fusermount", ".out");
     try {
-      if (!p.waitFor(HELPER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        return HELPER + " -u did not finish within " + HELPER_TIMEOUT;
+      // its stdout and stderr both into one file (appended, so neither overwrites the other)
+      int pid = Spawn.start(cmd, List.of(), new int[0][], Map.of(1, output.toString(), 2, output.toString()), 3);
+      int status = Spawn.waitFor(pid, HELPER_TIMEOUT);
+      if (status < 0) {
+        Spawn.kill(pid, Spawn.SIGKILL);
+        Spawn.waitFor(pid, HELPER_TIMEOUT);
+        return Thread.currentThread().isInterrupted() ? "interrupted"
+            : HELPER + " -u did not finish within " + HELPER_TIMEOUT;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
+      String out = Files.readString(output, StandardCharsets.UTF_8).trim();
+      return status == 0 ? "" : out.isEmpty() ? HELPER + " -u exited " + status : out;
+    } finally {
+      Files.deleteIfExists(output);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    return p.exitValue() == 0 ? "" : out.isEmpty() ? HELPER + " -u exited " + p.exitValue() : out;
   }
 
   /**

@@ -28,6 +28,7 @@ public final class Spawn {
   /** {@code posix_spawn_file_actions_t} is 80 bytes in glibc; room to spare. */
   private static final int FILE_ACTIONS_BYTES = 256;
   private static final int O_WRONLY = 01;
+  private static final int O_APPEND = 02000;
   private static final int WNOHANG = 1;
   public static final int SIGKILL = 9;
 
@@ -47,7 +48,8 @@ public final class Spawn {
    * Starts {@code argv} (looked up on the PATH) with this process's environment plus {@code extraEnv}
    * ({@code NAME=value}; a name given there replaces the inherited one). In the child, fd
    * {@code dups[i][1]} is a copy of our fd {@code dups[i][0]}, each fd of {@code writeTo} is opened
-   * write-only on its path, and every fd from {@code closeFrom} up is closed.
+   * write-only on its path (appending, so two fds may share one file), and every fd from
+   * {@code closeFrom} up is closed.
    *
    * @return the child's pid
    */
@@ -62,7 +64,7 @@ public final class Spawn {
         }
         for (Map.Entry<Integer, String> w : writeTo.entrySet()) {
           check((int) Native.call(CALLS.OPEN, actions, w.getKey(), a.allocateFrom(w.getValue()).address(),
-              O_WRONLY, 0), "addopen");
+              O_WRONLY | O_APPEND, 0), "addopen");
         }
         check((int) Native.call(CALLS.CLOSEFROM, actions, closeFrom), "addclosefrom_np");
         MemorySegment pid = a.allocate(JAVA_INT);

@@ -5,7 +5,6 @@ import static org.uringfuse.ring.abi.IoUringConstants.NR_io_uring_register;
 import static org.uringfuse.ring.abi.IoUringConstants.NR_io_uring_setup;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * The three io_uring system calls through libc's variadic {@code syscall(long nr, ...)}; every
@@ -15,20 +14,19 @@ import java.lang.invoke.MethodHandle;
 public final class IoUringSyscalls {
   private IoUringSyscalls() {}
 
-  private static final MethodHandle SYSCALL = Native.function("syscall");
 
   /** {@code io_uring_setup(entries, params)}: the ring fd or {@code -errno}. */
   public static int setup(int entries, MemorySegment params) {
-    return (int) Native.longResult(Native.call(SYSCALL, (long) NR_io_uring_setup, (long) entries, params.address()));
+    return (int) Native.longResult(Native.call(LibC.SYSCALL, (long) NR_io_uring_setup, (long) entries, params.address()));
   }
 
   /** {@code io_uring_enter(fd, toSubmit, minComplete, flags, arg, argSize)}: SQEs consumed or {@code -errno}. */
   public static int enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
-    return (int) Native.longResult(Native.call(SYSCALL, NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg.address(), argSize));
+    return (int) Native.longResult(Native.call(LibC.SYSCALL, NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg.address(), argSize));
   }
 
   /** {@code io_uring_register(fd, opcode, arg, nrArgs)}: result or {@code -errno}. */
   public static int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
-    return (int) Native.longResult(Native.call(SYSCALL, (long) NR_io_uring_register, (long) fd, (long) opcode, arg.address(), (long) nrArgs));
+    return (int) Native.longResult(Native.call(LibC.SYSCALL, (long) NR_io_uring_register, (long) fd, (long) opcode, arg.address(), (long) nrArgs));
   }
 }

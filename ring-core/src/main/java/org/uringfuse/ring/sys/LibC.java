@@ -20,6 +20,12 @@ public final class LibC {
   public static final int EFD_NONBLOCK = 0x800;
   public static final int AT_FDCWD = -100;
 
+  /**
+   * libc's {@code syscall(2)}: the one handle for every system call libc has no wrapper for
+   * (io_uring's three, openat2, getdents64, a thread's own setgroups); the number comes first.
+   */
+  public static final MethodHandle SYSCALL = Native.function("syscall");
+
   private static final class MMAP { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("mmap");
   }
