@@ -20,7 +20,6 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class CallScratch {
   static final int PATH_MAX = 4096;
-  static final int XATTR_SIZE_MAX = 65536;
   private static final Runtime RUNTIME = Runtime.getSystemRuntime();
   private static final ThreadLocal<CallScratch> CURRENT = ThreadLocal.withInitial(CallScratch::new);
 
@@ -35,7 +34,6 @@ final class CallScratch {
   final Timespec[] times;
   final FuseContext context;
   final Pointer link;
-  private MemorySegment xattrMemory;   // allocated at the first xattr call of this worker
   /** Byte offset of the direct_io/keep_cache/... bit field in {@code fuse_file_info}. */
   private final long fileInfoBitsOffset;
 
@@ -57,14 +55,6 @@ final class CallScratch {
     // The bit field is the 32-bit word just before fh (flags, fh_old, writepage, bits, fh on LP64);
     // jnr-fuse declares it as padding members whose offsets are not public.
     fileInfoBitsOffset = fileInfo.fh.offset() - 4;
-  }
-
-  /** The worker's buffer for xattr values and name lists, {@code size} bytes of it ({@code XATTR_SIZE_MAX} at most). */
-  MemorySegment xattrBuffer(int size) {
-    if (xattrMemory == null) {
-      xattrMemory = Arena.ofAuto().allocate(XATTR_SIZE_MAX, 16);
-    }
-    return xattrMemory.asSlice(0, Math.min(size, XATTR_SIZE_MAX));
   }
 
   static CallScratch current() {

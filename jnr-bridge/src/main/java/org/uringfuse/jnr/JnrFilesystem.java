@@ -715,8 +715,7 @@ final class JnrFilesystem implements Filesystem {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
       }
-      MemorySegment buf = CallScratch.current().xattrBuffer(size);
-      answerXattr(reply, size, buf, fs.getxattr(path, name, size == 0 ? null : CallScratch.pointer(buf), size));
+      reply.filled(fs.getxattr(path, name, size == 0 ? null : CallScratch.pointer(reply.buffer()), size));
     });
   }
 
@@ -728,22 +727,8 @@ final class JnrFilesystem implements Filesystem {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
       }
-      MemorySegment buf = CallScratch.current().xattrBuffer(size);
-      answerXattr(reply, size, buf, fs.listxattr(path, size == 0 ? null : CallScratch.pointer(buf), size));
+      reply.filled(fs.listxattr(path, size == 0 ? null : CallScratch.pointer(reply.buffer()), size));
     });
-  }
-
-  /** libfuse's rule: size 0 asks for the length; otherwise the first {@code res} bytes are the value. */
-  private static void answerXattr(ReplyXattr reply, int size, MemorySegment buf, int res) {
-    if (res < 0) {
-      reply.error(errno(res));
-    } else if (size == 0) {
-      reply.size(res);
-    } else if (res > size) {
-      reply.error(Errno.ERANGE);
-    } else {
-      reply.ok(buf.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE));
-    }
   }
 
   @Override

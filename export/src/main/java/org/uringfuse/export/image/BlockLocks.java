@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.uringfuse.ring.loop.EventLoop;
+import java.util.concurrent.Executor;
 
 /**
  * Byte-range locks over the image for writes that must not interleave: a read-modify-write of whole
@@ -14,7 +14,7 @@ import org.uringfuse.ring.loop.EventLoop;
  * granted in arrival order as ranges are released, each on its own loop.
  *
  * <p>Threads: acquired and released from every loop thread, under this object's monitor; the
- * continuation of a waiter runs on the loop that asked ({@link EventLoop#execute}), never under the
+ * continuation of a waiter runs on the loop that asked ({@code RequestIo.execute}), never under the
  * monitor.
  */
 final class BlockLocks {
@@ -24,13 +24,13 @@ final class BlockLocks {
     }
   }
 
-  private record Waiter(Range range, EventLoop loop, Runnable then) {}
+  private record Waiter(Range range, Executor loop, Runnable then) {}
 
   private final List<Range> held = new ArrayList<>();
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
 
   /** Runs {@code then} holding {@code [start, end)}: now when it is free, else on {@code loop} once it is. */
-  void acquire(long start, long end, EventLoop loop, Runnable then) {
+  void acquire(long start, long end, Executor loop, Runnable then) {
     Range r = new Range(start, end);
     synchronized (this) {
       if (overlapsHeld(r) || waiting.stream().anyMatch(w -> w.range().overlaps(r))) {

@@ -17,6 +17,7 @@ import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.Statx;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
@@ -66,7 +67,8 @@ public final class ImageFs implements Filesystem {
   private final ImageOptions options;
   private final boolean readOnly;
   private final AtomicLong size;
-  private final boolean syncReads;
+  /** How READs are served: inline on memory-backed storage, bounced when O_DIRECT and off the grid. */
+  private final BackingFile backing;
   private final boolean syncWrites;
   private final BlockLocks blockLocks = new BlockLocks();
   // The exported file's own attributes (guarded by this): never written to the image file.
@@ -85,7 +87,7 @@ public final class ImageFs implements Filesystem {
     this.readOnly = readOnly;
     this.size = new AtomicLong(size);
     FsType type = blockDevice ? FsType.BLOCK_DEVICE : FsType.of(fd);
-    this.syncReads = type.memoryBacked();
+    this.backing = new BackingFile(fd, type.memoryBacked(), options.directIo());
     this.syncWrites = !type.ringWrites(options.directIo());
     this.mode = mode;
     this.uid = uid;
@@ -267,28 +269,10 @@ public final class ImageFs implements Filesystem {
   public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
     long end = this.size.get();
     if (offset >= end) {
-      reply.ok(0);
+      reply.ok(0L);
       return;
     }
-    int len = (int) Math.min(size, end - offset);
-    MemorySegment target = reply.buffer().asSlice(0, len);
-    if (options.directIo() && (misaligned(target) || offset % 512 != 0 || len % 512 != 0)) {
-      // O_DIRECT wants aligned buffer, offset and length: go through an aligned bounce buffer.
-      long alignedStart = offset & ~4095L;
-      int span = (int) (((offset + len + 4095) & ~4095L) - alignedStart);
-      MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
-      req.loop().addSqe(Read.of(fd, bounce, alignedStart), countOrError(n -> {
-        int got = (int) Math.max(0, Math.min(len, n - (offset - alignedStart)));
-        MemorySegment.copy(bounce, offset - alignedStart, target, 0, got);
-        reply.ok(got);
-      }, reply));
-      return;
-    }
-    if (syncReads) {
-      countOrError(reply::ok, reply).complete((int) LibC.pread(fd, target, len, offset), 0);
-      return;
-    }
-    req.loop().addSqe(Read.of(fd, target, offset), countOrError(reply::ok, reply));
+    reply.readFrom(backing, offset, (int) Math.min(size, end - offset));
   }
 
   private static boolean misaligned(MemorySegment m) {
@@ -322,7 +306,7 @@ public final class ImageFs implements Filesystem {
     long lockStart = offset & ~4095L;
     long lockEnd = (offset + len + 4095) & ~4095L;
     boolean aligned = !misaligned(source) && offset % 512 == 0 && len % 512 == 0;
-    blockLocks.acquire(lockStart, lockEnd, req.loop(), () -> {
+    blockLocks.acquire(lockStart, lockEnd, req.io(), () -> {
       Runnable unlock = () -> blockLocks.release(lockStart, lockEnd);
       if (aligned) {
         writeAligned(req, offset, source, reply, unlock);
@@ -346,7 +330,7 @@ public final class ImageFs implements Filesystem {
       written.complete((int) LibC.pwrite(fd, source, source.byteSize(), offset), 0);
       return;
     }
-    req.loop().addSqe(Write.of(fd, source, offset), written);
+    req.io().submit(Write.of(fd, source, offset), written);
   }
 
   /**
@@ -359,7 +343,7 @@ public final class ImageFs implements Filesystem {
     int span = (int) (((offset + data.byteSize() + 4095) & ~4095L) - alignedStart);
     MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
     bounce.fill((byte) 0);
-    req.loop().addSqe(Read.of(fd, bounce, alignedStart), (res, flags) -> {
+    req.io().submit(Read.of(fd, bounce, alignedStart), (res, flags) -> {
       if (res < 0) {
         done.run();
         reply.error(Errno.ofNegative(res));
@@ -368,7 +352,7 @@ public final class ImageFs implements Filesystem {
       MemorySegment.copy(data, 0, bounce, offset - alignedStart, data.byteSize());
       long newEnd = Math.max(size.get(), offset + data.byteSize());
       long writeLen = Math.min(span, ((newEnd - alignedStart + 511) & ~511L));
-      req.loop().addSqe(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
+      req.io().submit(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
         int trimmed = 0;
         if (wres >= 0 && !blockDevice && alignedStart + writeLen > newEnd) {
           trimmed = LibC.ftruncate(fd, newEnd);
@@ -394,7 +378,7 @@ public final class ImageFs implements Filesystem {
   @Override
   public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
     Fsync op = Fsync.of(fd);
-    req.loop().addSqe(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
+    req.io().submit(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
   }
 
   /**
@@ -412,7 +396,7 @@ public final class ImageFs implements Filesystem {
       reply.error(Errno.ENOSPC);
       return;
     }
-    req.loop().addSqe(Fallocate.of(fd, mode, offset, length), countOrError(n -> {
+    req.io().submit(Fallocate.of(fd, mode, offset, length), countOrError(n -> {
       if (!keepSize) {
         size.accumulateAndGet(offset + length, Math::max);
       }

@@ -21,6 +21,7 @@ import org.uringfuse.export.sys.Statx;
 import org.uringfuse.export.sys.ThreadCredentials;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.FileNames;
@@ -46,7 +47,6 @@ import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.OpenAt;
-import org.uringfuse.ring.op.Read;
 import org.uringfuse.ring.op.Write;
 import org.uringfuse.ring.sys.LibC;
 
@@ -85,9 +85,11 @@ public final class PassthroughFs implements Filesystem {
    * An open file or directory: its fd, and whether its reads and its writes are plain syscalls on the
    * loop rather than SQEs (see above).
    */
-  private record Handle(int fd, boolean syncReads, boolean syncWrites) {
+  private record Handle(int fd, BackingFile reads, boolean syncWrites) {
     Handle(int fd, FsType type, int flags) {
-      this(fd, type.memoryBacked(), !type.ringWrites((flags & O_DIRECT) != 0));
+      // direct false: an O_DIRECT read off the grid fails with the backing file's EINVAL, as it would
+      // locally, instead of being bounced
+      this(fd, new BackingFile(fd, type.memoryBacked(), false), !type.ringWrites((flags & O_DIRECT) != 0));
     }
   }
 
@@ -499,7 +501,7 @@ public final class PassthroughFs implements Filesystem {
     if (fsType(n).memoryBacked()) {
       done.complete(LibC.openat(AT_FDCWD, proc, flags, 0), 0);
     } else {
-      req.loop().addSqe(OpenAt.of(AT_FDCWD, proc, flags, 0), done);
+      req.io().submit(OpenAt.of(AT_FDCWD, proc, flags, 0), done);
     }
   }
 
@@ -549,15 +551,9 @@ public final class PassthroughFs implements Filesystem {
   @Override
   public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
     Handle h = handle(fh, reply);
-    if (h == null) {
-      return;
+    if (h != null) {
+      reply.readFrom(h.reads(), offset, size);
     }
-    MemorySegment target = reply.buffer().asSlice(0, size);
-    if (h.syncReads()) {
-      countOrError(reply::ok, reply).complete((int) LibC.pread(h.fd(), target, size, offset), 0);
-      return;
-    }
-    req.loop().addSqe(Read.of(h.fd(), target, offset), countOrError(reply::ok, reply));
   }
 
   @Override
@@ -580,7 +576,7 @@ public final class PassthroughFs implements Filesystem {
     }
     // Both transports hand over WRITE data page aligned (and read into page-aligned READ bodies),
     // as O_DIRECT on the backing file wants.
-    req.loop().addSqe(Write.of(h.fd(), data, offset), countOrError(reply::ok, reply));
+    req.io().submit(Write.of(h.fd(), data, offset), countOrError(reply::ok, reply));
   }
 
   @Override
@@ -610,7 +606,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     Fsync op = Fsync.of(h.fd());
-    req.loop().addSqe(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
+    req.io().submit(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
   }
 
   @Override
@@ -619,7 +615,7 @@ public final class PassthroughFs implements Filesystem {
     if (h == null || readOnly(reply)) {
       return;
     }
-    req.loop().addSqe(Fallocate.of(h.fd(), mode, offset, length), countOrError(n -> reply.ok(), reply));
+    req.io().submit(Fallocate.of(h.fd(), mode, offset, length), countOrError(n -> reply.ok(), reply));
   }
 
   @Override
@@ -760,9 +756,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment buf = a.allocate(Math.max(1, size));
-      long r = PosixCalls.getxattr(a.allocateFrom(n.procPath()), FileNames.toCString(a, name), buf.asSlice(0, size));
-      xattrReply(reply, size, buf, r);
+      reply.filled(PosixCalls.getxattr(a.allocateFrom(n.procPath()), FileNames.toCString(a, name), reply.buffer()));
     }
   }
 
@@ -773,19 +767,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment buf = a.allocate(Math.max(1, size));
-      long r = PosixCalls.listxattr(a.allocateFrom(n.procPath()), buf.asSlice(0, size));
-      xattrReply(reply, size, buf, r);
-    }
-  }
-
-  private static void xattrReply(ReplyXattr reply, int size, MemorySegment buf, long r) {
-    if (r < 0) {
-      reply.error(errno(r));
-    } else if (size == 0) {
-      reply.size((int) r);
-    } else {
-      reply.ok(buf.asSlice(0, r).toArray(JAVA_BYTE));
+      reply.filled(PosixCalls.listxattr(a.allocateFrom(n.procPath()), reply.buffer()));
     }
   }
 
@@ -812,7 +794,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
-      handles.put((long) fd, new Handle(fd, false, false));
+      handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), false));
       reply.ok(fd, 0);
     });
   }

@@ -62,6 +62,63 @@ public final class FuseKernel {
   public static final int FUSE_TMPFILE = 51;
   public static final int FUSE_STATX = 52;
 
+  /** The opcode's name as the kernel spells it without {@code FUSE_} ("LOOKUP"), or "OPCODE_n". */
+  public static String opcodeName(int opcode) {
+    return switch (opcode) {
+      case FUSE_LOOKUP -> "LOOKUP";
+      case FUSE_FORGET -> "FORGET";
+      case FUSE_GETATTR -> "GETATTR";
+      case FUSE_SETATTR -> "SETATTR";
+      case FUSE_READLINK -> "READLINK";
+      case FUSE_SYMLINK -> "SYMLINK";
+      case FUSE_MKNOD -> "MKNOD";
+      case FUSE_MKDIR -> "MKDIR";
+      case FUSE_UNLINK -> "UNLINK";
+      case FUSE_RMDIR -> "RMDIR";
+      case FUSE_RENAME -> "RENAME";
+      case FUSE_LINK -> "LINK";
+      case FUSE_OPEN -> "OPEN";
+      case FUSE_READ -> "READ";
+      case FUSE_WRITE -> "WRITE";
+      case FUSE_STATFS -> "STATFS";
+      case FUSE_RELEASE -> "RELEASE";
+      case FUSE_FSYNC -> "FSYNC";
+      case FUSE_SETXATTR -> "SETXATTR";
+      case FUSE_GETXATTR -> "GETXATTR";
+      case FUSE_LISTXATTR -> "LISTXATTR";
+      case FUSE_REMOVEXATTR -> "REMOVEXATTR";
+      case FUSE_FLUSH -> "FLUSH";
+      case FUSE_INIT -> "INIT";
+      case FUSE_OPENDIR -> "OPENDIR";
+      case FUSE_READDIR -> "READDIR";
+      case FUSE_RELEASEDIR -> "RELEASEDIR";
+      case FUSE_FSYNCDIR -> "FSYNCDIR";
+      case FUSE_GETLK -> "GETLK";
+      case FUSE_SETLK -> "SETLK";
+      case FUSE_SETLKW -> "SETLKW";
+      case FUSE_ACCESS -> "ACCESS";
+      case FUSE_CREATE -> "CREATE";
+      case FUSE_INTERRUPT -> "INTERRUPT";
+      case FUSE_BMAP -> "BMAP";
+      case FUSE_DESTROY -> "DESTROY";
+      case FUSE_IOCTL -> "IOCTL";
+      case FUSE_POLL -> "POLL";
+      case FUSE_NOTIFY_REPLY -> "NOTIFY_REPLY";
+      case FUSE_BATCH_FORGET -> "BATCH_FORGET";
+      case FUSE_FALLOCATE -> "FALLOCATE";
+      case FUSE_READDIRPLUS -> "READDIRPLUS";
+      case FUSE_RENAME2 -> "RENAME2";
+      case FUSE_LSEEK -> "LSEEK";
+      case FUSE_COPY_FILE_RANGE -> "COPY_FILE_RANGE";
+      case FUSE_SETUPMAPPING -> "SETUPMAPPING";
+      case FUSE_REMOVEMAPPING -> "REMOVEMAPPING";
+      case FUSE_SYNCFS -> "SYNCFS";
+      case FUSE_TMPFILE -> "TMPFILE";
+      case FUSE_STATX -> "STATX";
+      default -> "OPCODE_" + opcode;
+    };
+  }
+
   // INIT flags (fuse_init_in.flags | flags2 << 32)
   public static final long FUSE_ASYNC_READ = 1L << 0;
   public static final long FUSE_POSIX_LOCKS = 1L << 1;

@@ -57,22 +57,45 @@ public final class Replies {
     void ok(byte[] data);
 
     /**
-     * The transport's reply buffer (at least the requested size, page aligned on both transports,
-     * so an O_DIRECT read may target it): fill it, for example with an io_uring READ, and answer
-     * with {@link #ok(long)}. No copy is made.
+     * The transport's reply buffer (the requested size, page aligned on both transports, so an
+     * O_DIRECT read may target it): fill it and answer with {@link #ok(long)}. No copy is made.
      */
     MemorySegment buffer();
 
     /** Sends the first {@code length} bytes of {@link #buffer()}. */
     void ok(long length);
+
+    /**
+     * Answers with up to {@code size} bytes of {@code file} from {@code offset}, read straight into
+     * {@link #buffer()} (an io_uring READ on the request's loop, or pread on the loop thread when
+     * {@link BackingFile#inline}); a short read at end of file answers what was read, a failed one
+     * its errno. An O_DIRECT file at an offset or size off the 512-byte grid is read through an
+     * aligned bounce buffer.
+     */
+    void readFrom(BackingFile file, long offset, int size);
   }
 
-  /** GETXATTR and LISTXATTR: the size probe (size 0 asked) or the value. */
+  /**
+   * GETXATTR and LISTXATTR, with the size protocol applied here: the caller asks for the size
+   * first (requested size 0: the reply carries the value's length) and then for the value (ERANGE
+   * when it is larger than the caller's buffer). A filesystem just hands over the whole value.
+   */
   public interface ReplyXattr extends Reply {
-    /** Answers a size probe: the value needs {@code size} bytes. */
-    void size(int size);
-
+    /** Answers with {@code value} (its length for a size probe, ERANGE when it does not fit). */
     void ok(byte[] value);
+
+    /**
+     * A buffer of the caller's requested size (empty for a size probe) to fill in place, as
+     * getxattr(2) and listxattr(2) do; answer with {@link #filled}.
+     */
+    MemorySegment buffer();
+
+    /**
+     * Answers with the result of a getxattr(2)/listxattr(2)-style call into {@link #buffer()}: a
+     * negative errno, or the value's length (the answer to a size probe; otherwise the first
+     * {@code result} bytes of the buffer, ERANGE when it exceeds the buffer).
+     */
+    void filled(long result);
   }
 
   /** READDIR: fill with {@link #add} until it returns false, then {@link #ok()}. */

@@ -1,11 +1,9 @@
 package org.uringfuse.fuse.api;
 
-import org.uringfuse.ring.loop.EventLoop;
-
 /**
- * The context of one request: who asked, and the event loop it runs on. Valid until the request is
- * answered. The loop is where a filesystem may submit its own SQEs ({@code loop().addSqe}) and
- * reply from their completion, without copies or thread hand-offs.
+ * The context of one request: who asked, and the I/O of the event loop it runs on. Valid until the
+ * request is answered. {@link #io()} is where a filesystem may submit its own SQEs and reply from
+ * their completion, without copies or thread hand-offs.
  */
 public interface Request {
   /** The kernel's id of this request. */
@@ -42,6 +40,6 @@ public interface Request {
   /** True once the kernel asked to interrupt this request (the caller got a signal). */
   boolean isInterrupted();
 
-  /** The event loop this request is served on; replies may be sent from it or from any thread. */
-  EventLoop loop();
+  /** Submitting I/O on the loop this request is served on (replies may come from any thread). */
+  RequestIo io();
 }

@@ -572,18 +572,7 @@ public final class MemoryFs implements Filesystem {
     if (v == null) {
       reply.error(Errno.ENODATA);
     } else {
-      xattrReply(reply, size, v);
-    }
-  }
-
-  /** The xattr size protocol: size 0 asks how big; a smaller buffer than needed is ERANGE. */
-  private static void xattrReply(ReplyXattr reply, int size, byte[] value) {
-    if (size == 0) {
-      reply.size(value.length);
-    } else if (value.length > size) {
-      reply.error(Errno.ERANGE);
-    } else {
-      reply.ok(value);
+      reply.ok(v);
     }
   }
 
@@ -598,7 +587,7 @@ public final class MemoryFs implements Filesystem {
     for (String k : n.xattrs.keySet()) {
       sb.append(k).append('\0');
     }
-    xattrReply(reply, size, sb.toString().getBytes(StandardCharsets.UTF_8));
+    reply.ok(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -33,8 +33,11 @@ public final class RequestView {
   public final int extensionBytes;
   public final MemorySegment opIn;
   public final MemorySegment payload;
+  private final String[] names;
+  private final MemorySegment afterNames;
 
-  private RequestView(MemorySegment header, MemorySegment opIn, MemorySegment payload) {
+  private RequestView(MemorySegment header, MemorySegment opIn, MemorySegment payload, int nameCount)
+      throws MalformedRequestException {
     this.length = header.get(JAVA_INT, InHeader.LEN);
     this.opcode = header.get(JAVA_INT, InHeader.OPCODE);
     this.unique = header.get(JAVA_LONG, InHeader.UNIQUE);
@@ -45,6 +48,8 @@ public final class RequestView {
     this.extensionBytes = (header.get(JAVA_SHORT, InHeader.TOTAL_EXTLEN) & 0xffff) * 8;
     this.opIn = opIn;
     this.payload = payload;
+    this.names = nameCount == 0 ? NO_NAMES : new String[nameCount];
+    this.afterNames = nameCount == 0 ? payload : payload.asSlice(parseNames(payload, names));
   }
 
   /** The header alone (to answer a request that is too short to parse further). */
@@ -59,11 +64,12 @@ public final class RequestView {
   /**
    * Parses a {@code /dev/fuse} read of {@code bytesRead} bytes.
    *
-   * @param fixedIn the op struct size for this opcode (see {@link Opcode#fixedIn})
-   * @throws MalformedRequestException when the header's length disagrees with the read or the op
-   *     struct does not fit
+   * @param fixedIn the op struct size for this opcode
+   * @param nameCount the NUL-terminated names that follow the op struct
+   * @throws MalformedRequestException when the header's length disagrees with the read, the op
+   *     struct does not fit or a name is not terminated
    */
-  public static RequestView parseDevice(MemorySegment buffer, int bytesRead, int fixedIn)
+  public static RequestView parseDevice(MemorySegment buffer, int bytesRead, int fixedIn, int nameCount)
       throws MalformedRequestException {
     if (bytesRead < InHeader.BYTES) {
       throw new MalformedRequestException("short read: " + bytesRead + " bytes");
@@ -73,19 +79,19 @@ public final class RequestView {
       throw new MalformedRequestException("header says " + len + " bytes, read " + bytesRead);
     }
     if (len - InHeader.BYTES < fixedIn) {
-      throw new MalformedRequestException(Opcode.nameOf(opcodeOf(buffer)) + ": " + (len - InHeader.BYTES)
+      throw new MalformedRequestException(FuseKernel.opcodeName(opcodeOf(buffer)) + ": " + (len - InHeader.BYTES)
           + " bytes of input, struct needs " + fixedIn);
     }
     return new RequestView(buffer,
         buffer.asSlice(InHeader.BYTES, fixedIn),
-        buffer.asSlice(InHeader.BYTES + fixedIn, len - InHeader.BYTES - fixedIn));
+        buffer.asSlice(InHeader.BYTES + fixedIn, len - InHeader.BYTES - fixedIn), nameCount);
   }
 
   /**
    * Parses a FUSE-over-io_uring entry: header ({@code in_out}), op struct ({@code op_in}) and
    * {@code payloadSize} bytes of payload.
    */
-  public static RequestView parseRing(MemorySegment inHeader, MemorySegment opInArea, int fixedIn,
+  public static RequestView parseRing(MemorySegment inHeader, MemorySegment opInArea, int fixedIn, int nameCount,
       MemorySegment payloadBuffer, int payloadSize) throws MalformedRequestException {
     if (fixedIn > opInArea.byteSize()) {
       throw new MalformedRequestException("op struct of " + fixedIn + " bytes exceeds op_in");
@@ -93,30 +99,40 @@ public final class RequestView {
     if (payloadSize < 0 || payloadSize > payloadBuffer.byteSize()) {
       throw new MalformedRequestException("payload_sz " + payloadSize + " out of range");
     }
-    return new RequestView(inHeader, opInArea.asSlice(0, fixedIn), payloadBuffer.asSlice(0, payloadSize));
+    return new RequestView(inHeader, opInArea.asSlice(0, fixedIn), payloadBuffer.asSlice(0, payloadSize), nameCount);
   }
 
+  private static final String[] NO_NAMES = new String[0];
+
   /**
-   * The {@code count} NUL-terminated names at the start of the payload (bytes kept as
-   * {@link FileNames} says), followed by whatever is
-   * left (for SETXATTR the value), as {@code names[count]}: a segment view.
+   * Decodes the NUL-terminated names at the start of {@code payload} into {@code out} (bytes kept as
+   * {@link FileNames} says) and returns the offset after the last one.
    */
-  public Names names(int count) throws MalformedRequestException {
-    String[] out = new String[count];
+  private int parseNames(MemorySegment payload, String[] out) throws MalformedRequestException {
     long pos = 0;
     long size = payload.byteSize();
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < out.length; i++) {
       long end = pos;
       while (end < size && payload.get(JAVA_BYTE, end) != 0) {
         end++;
       }
       if (end >= size) {
-        throw new MalformedRequestException(Opcode.nameOf(opcode) + ": name " + (i + 1) + " not NUL-terminated");
+        throw new MalformedRequestException(FuseKernel.opcodeName(opcode) + ": name " + (i + 1) + " not NUL-terminated");
       }
       out[i] = FileNames.decode(payload, pos, (int) (end - pos));
       pos = end + 1;
     }
-    return new Names(out, payload.asSlice(pos));
+    return (int) pos;
+  }
+
+  /** The {@code i}th name after the op struct (LOOKUP's name, RENAME's old and new name...). */
+  public String name(int i) {
+    return names[i];
+  }
+
+  /** What follows the names (SETXATTR's value); the whole payload when the op has no names. */
+  public MemorySegment afterNames() {
+    return afterNames;
   }
 
   private static final int[] NO_GROUPS = new int[0];
@@ -155,12 +171,5 @@ public final class RequestView {
       pos += len;
     }
     return NO_GROUPS;
-  }
-
-  /** Names parsed from the payload and the bytes after them. */
-  public record Names(String[] names, MemorySegment rest) {
-    public String get(int i) {
-      return names[i];
-    }
   }
 }

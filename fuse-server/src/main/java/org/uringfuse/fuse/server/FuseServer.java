@@ -113,7 +113,7 @@ public final class FuseServer implements AutoCloseable {
       DevFuseChannel ch = new DevFuseChannel("classic-" + i, fd, loops.get(i), session,
           options.buffersPerLoop(), options.deviceBufferSize());
       channels.add(ch);
-      session.onChannelStarted();
+      session.serve(ch);
       loops.get(i).execute(ch::start);
     }
     try {
@@ -271,7 +271,7 @@ public final class FuseServer implements AutoCloseable {
       loop.close();
     }
     if (uring != null && answered) {
-      uring.close();
+      uring.freeBuffers();
     }
     for (int i = 0; i < channels.size(); i++) {
       if (answered) {

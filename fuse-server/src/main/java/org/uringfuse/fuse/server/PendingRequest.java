@@ -1,40 +1,31 @@
 package org.uringfuse.fuse.server;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.uringfuse.fuse.abi.FuseStructs;
-import org.uringfuse.fuse.api.Attr;
-import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Errno;
-import org.uringfuse.fuse.api.FileNames;
-import org.uringfuse.fuse.api.Replies;
 import org.uringfuse.fuse.api.Request;
-import org.uringfuse.fuse.api.Statfs;
-import org.uringfuse.fuse.proto.ReplyEncoder;
+import org.uringfuse.fuse.api.RequestIo;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
+import org.uringfuse.ring.op.SqePrep;
 
 /**
- * One request in flight: the {@link Request} the filesystem sees and every typed reply at once (one
- * object per request, whatever its reply shape). The first answer wins; a second throws.
+ * The core of one request in flight, under every reply shape ({@link TypedReplies}): the
+ * {@link Request} the filesystem sees, the claim that makes the first answer the only one, and the
+ * send. Each opcode's reply is one small final subclass, so a request can only be answered in its
+ * own shape.
  *
  * <p>Threads: created on the loop thread. A filesystem may answer from any thread: the body is
  * encoded by the answering thread into the slot's buffer (which nobody else touches until the
  * send), and the send itself is handed to the loop. {@code interrupted} is set from the loop that
  * received the INTERRUPT.
  */
-final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.ReplyEntry, Replies.ReplyAttr,
-    Replies.ReplyOpen, Replies.ReplyCreate, Replies.ReplyWrite, Replies.ReplyStatfs, Replies.ReplyLseek,
-    Replies.ReplyData, Replies.ReplyXattr, Replies.ReplyDirectory, Replies.ReplyDirectoryPlus,
-    Replies.ReplyStatx {
-
+abstract class PendingRequest implements Request, RequestIo {
   private static final VarHandle ANSWERED;
+  private static final int[] NO_GROUPS = new int[0];
 
   static {
     try {
@@ -57,14 +48,11 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   @SuppressWarnings("unused") // through ANSWERED
   private volatile int answered;
 
-  /** Set by the dispatcher for the ops that carry them (see {@link Request}). */
+  /** Set by the handlers of the ops that carry them (see {@link Request}). */
   int[] supplementaryGroups = NO_GROUPS;
   boolean killSuidGid;
-  private static final int[] NO_GROUPS = new int[0];
-
   /** Size the caller asked for (READ, READDIR, GETXATTR...): replies must not exceed it. */
   int requestedSize = Integer.MAX_VALUE;
-  private int dirUsed;
 
   PendingRequest(Session session, RequestSlot slot, RequestView v, EventLoop loop) {
     this.session = session;
@@ -121,20 +109,37 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
   }
 
   @Override
-  public EventLoop loop() {
-    return loop;
+  public RequestIo io() {
+    return this;
   }
 
-  // ------------------------------------------------------------------ plumbing
+  @Override
+  public long submit(SqePrep operation, CqeHandler onCompletion) {
+    return loop.addSqe(operation, onCompletion);
+  }
 
-  private MemorySegment claim() {
+  @Override
+  public long schedule(long delayNanos, Runnable task) {
+    return loop.schedule(delayNanos, task);
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    loop.execute(task);
+  }
+
+  // ------------------------------------------------------------------ answering
+
+  /** Takes the right to answer, once; returns the reply body. */
+  final MemorySegment claim() {
     if (!ANSWERED.compareAndSet(this, 0, 1)) {
       throw new IllegalStateException("request " + unique + " was already answered");
     }
     return slot.body();
   }
 
-  private void send(int negErrno, int bodyLength) {
+  /** Sends the claimed answer, on the loop (handed to it from other threads). */
+  final void send(int negErrno, int bodyLength) {
     if (loop.inLoop()) {
       session.complete(this, negErrno, bodyLength);
     } else {
@@ -142,148 +147,27 @@ final class PendingRequest implements Request, Replies.ReplyEmpty, Replies.Reply
     }
   }
 
-  private int limit() {
+  /** The most a reply body may carry: the requested size, within the slot's buffer. */
+  final int limit() {
     return (int) Math.min(requestedSize, slot.body().byteSize());
   }
 
-  @Override
-  public void error(Errno errno) {
+  /** Common to every reply shape ({@code Replies.Reply#error}). */
+  public final void error(Errno errno) {
     claim();
     send(-errno.value(), 0);
   }
 
   /** Answers EIO unless the request was answered already (safety net for filesystem exceptions). */
-  void failIfUnanswered() {
+  final void failIfUnanswered() {
     if (ANSWERED.compareAndSet(this, 0, 1)) {
       send(-Errno.EIO.value(), 0);
     }
   }
 
-  // ------------------------------------------------------------------ replies
-
-  @Override
-  public void ok() {
-    claim();
-    send(0, dirUsed);   // the listing's length for READDIR(PLUS); 0 for every other request
-  }
-
-  @Override
-  public void ok(Entry entry) {
-    MemorySegment b = claim();
-    send(0, ReplyEncoder.entryOut(b, 0, entry));
-  }
-
-  @Override
-  public void ok(Attr attr, long timeoutNanos) {
-    MemorySegment b = claim();
-    send(0, ReplyEncoder.attrOut(b, attr, timeoutNanos));
-  }
-
-  @Override
-  public void ok(long fh, int openFlags) {
-    MemorySegment b = claim();
-    send(0, ReplyEncoder.openOut(b, 0, fh, openFlags));
-  }
-
-  @Override
-  public void ok(Entry entry, long fh, int openFlags) {
-    MemorySegment b = claim();
-    int n = ReplyEncoder.entryOut(b, 0, entry);
-    n += ReplyEncoder.openOut(b, n, fh, openFlags);
-    send(0, n);
-  }
-
-  /** WRITE / COPY_FILE_RANGE byte count, LSEEK offset, or READ length from {@link #buffer()}. */
-  @Override
-  public void ok(long value) {
-    MemorySegment b = claim();
-    switch (opcode) {
-      case org.uringfuse.fuse.abi.FuseKernel.FUSE_WRITE, org.uringfuse.fuse.abi.FuseKernel.FUSE_COPY_FILE_RANGE -> {
-        b.set(JAVA_INT, FuseStructs.WriteOut.SIZE, (int) value);
-        b.set(JAVA_INT, FuseStructs.WriteOut.SIZE + 4, 0);
-        send(0, FuseStructs.WriteOut.BYTES);
-      }
-      case org.uringfuse.fuse.abi.FuseKernel.FUSE_LSEEK -> {
-        b.set(JAVA_LONG, 0, value);
-        send(0, FuseStructs.Lseek.OUT_BYTES);
-      }
-      default -> {
-        if (value < 0 || value > limit()) {
-          send(-Errno.EIO.value(), 0);
-          throw new IllegalArgumentException("reply length " + value + " outside 0.." + limit());
-        }
-        send(0, (int) value);
-      }
-    }
-  }
-
-  @Override
-  public void ok(Statfs statfs) {
-    MemorySegment b = claim();
-    send(0, ReplyEncoder.statfs(b, statfs));
-  }
-
-  @Override
-  public void ok(MemorySegment data) {
-    MemorySegment b = claim();
-    long n = data.byteSize();
-    if (n > limit()) {
-      send(-Errno.EIO.value(), 0);
-      throw new IllegalArgumentException("reply of " + n + " bytes exceeds the requested " + limit());
-    }
-    if (data.address() != b.address()) {
-      MemorySegment.copy(data, 0, b, 0, n);
-    }
-    send(0, (int) n);
-  }
-
-  @Override
-  public void ok(byte[] data) {
-    MemorySegment b = claim();
-    if (data.length > limit()) {
-      send(-Errno.ERANGE.value(), 0);
-      return;
-    }
-    MemorySegment.copy(data, 0, b, JAVA_BYTE, 0, data.length);
-    send(0, data.length);
-  }
-
-  @Override
-  public MemorySegment buffer() {
-    return slot.body().asSlice(0, limit());
-  }
-
-  @Override
-  public void size(int size) {
-    MemorySegment b = claim();
-    b.set(JAVA_INT, 0, size);
-    b.set(JAVA_INT, 4, 0);
-    send(0, FuseStructs.Getxattr.BYTES);
-  }
-
-  @Override
-  public boolean add(long ino, String name, int type, long nextOffset) {
-    int n = ReplyEncoder.dirent(slot.body(), dirUsed, limit(), ino, FileNames.encode(name), type, nextOffset);
-    if (n < 0) {
-      return false;
-    }
-    dirUsed += n;
-    return true;
-  }
-
-  @Override
-  public boolean add(Entry entry, String name, long nextOffset) {
-    int n = ReplyEncoder.direntPlus(slot.body(), dirUsed, limit(), entry, FileNames.encode(name), nextOffset);
-    if (n < 0) {
-      return false;
-    }
-    dirUsed += n;
-    return true;
-  }
-
-  @Override
-  public void ok(Attr attr, long btimeSec, int btimeNsec, long timeoutNanos) {
-    MemorySegment b = claim();
-    send(0, ReplyEncoder.statxOut(b, attr, btimeSec, btimeNsec, timeoutNanos));
+  /** Claims and answers EIO for a body that breaks the reply's rules, and throws to tell the filesystem. */
+  final IllegalArgumentException refuse(String why) {
+    send(-Errno.EIO.value(), 0);
+    return new IllegalArgumentException(why);
   }
 }

@@ -12,16 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.InitIn;
 import org.uringfuse.fuse.abi.FuseStructs.InitOut;
 import org.uringfuse.fuse.api.ConnectionInfo;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.proto.MalformedRequestException;
-import org.uringfuse.fuse.proto.Opcode;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSink;
 import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.fuse.transport.Transport;
 import org.uringfuse.fuse.transport.UringStarter;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
@@ -45,7 +46,6 @@ public final class Session implements RequestSink {
 
   private final Filesystem fs;
   private final MountOptions options;
-  private final Dispatcher dispatcher;
   private final SessionStats stats = new SessionStats();
   private final ConcurrentHashMap<Long, PendingRequest> outstanding = new ConcurrentHashMap<>();
   /** Threads in {@link #awaitAllAnswered} (guarded by the monitor of {@code outstanding}; read racily). */
@@ -63,7 +63,6 @@ public final class Session implements RequestSink {
   public Session(Filesystem fs, MountOptions options) {
     this.fs = fs;
     this.options = options;
-    this.dispatcher = new Dispatcher(fs);
     this.debug = options.debug();
   }
 
@@ -74,11 +73,6 @@ public final class Session implements RequestSink {
 
   public String uringUnavailableReason() {
     return uringUnavailableReason;
-  }
-
-  @Override
-  public void onChannelStarted() {
-    liveChannels.incrementAndGet();
   }
 
   public SessionStats stats() {
@@ -102,100 +96,82 @@ public final class Session implements RequestSink {
     return outstanding.size();
   }
 
-  // ------------------------------------------------------------------ transports call these
+  // ------------------------------------------------------------------ the one request path
+
+  /**
+   * Serves {@code transport} until it ends; the session ends (and the filesystem's destroy runs)
+   * once every transport it serves has ended.
+   */
+  public void serve(Transport transport) {
+    liveChannels.incrementAndGet();
+    transport.ended().thenRun(this::channelEnded);
+  }
 
   @Override
-  public void onDeviceRequest(RequestSlot slot, MemorySegment buffer, int length, EventLoop loop) {
-    if (length < InHeader.BYTES) {
-      LOG.log(Level.WARNING, "dropping a {0}-byte /dev/fuse read: shorter than fuse_in_header", length);
-      slot.release();
-      return;
-    }
-    int code = RequestView.opcodeOf(buffer);
+  public void onRequest(RequestSlot slot, EventLoop loop) {
+    MemorySegment header = slot.header();
+    int code = header.get(JAVA_INT, InHeader.OPCODE);
+    long unique = header.get(JAVA_LONG, InHeader.UNIQUE);
     Opcode op = Opcode.of(code);
-    long unique = RequestView.uniqueOf(buffer);
     if (op == null) {
-      onUnknownOpcode(code, unique, slot);
+      if (unknownOpcodesLogged.add(code)) {
+        LOG.log(Level.INFO, "answering ENOSYS to unsupported FUSE opcode {0} ({1})", FuseKernel.opcodeName(code), code);
+      }
+      slot.send(unique, -Errno.ENOSYS, 0);
       return;
     }
-    int fixed = op == Opcode.INIT ? Math.min(InitIn.BYTES, length - InHeader.BYTES) : op.fixedIn(setxattrExt());
     RequestView v;
     try {
-      v = RequestView.parseDevice(buffer, length, fixed);
+      v = slot.parse(fixedIn(op, header), op.nameCount);
     } catch (MalformedRequestException e) {
-      malformed(op, unique, slot, e);
+      LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, unique, e.getMessage());
+      if (op.replies) {
+        slot.send(unique, -Errno.EIO, 0);
+      } else {
+        slot.release();
+      }
       return;
     }
-    handle(op, slot, v, loop);
-  }
-
-  @Override
-  public void onRingRequest(Opcode op, RequestSlot slot, RequestView v, EventLoop loop) {
-    handle(op, slot, v, loop);
-  }
-
-  @Override
-  public int fixedIn(Opcode op) {
-    return op.fixedIn(setxattrExt());
-  }
-
-  @Override
-  public void onUnknownOpcode(int code, long unique, RequestSlot slot) {
-    if (unknownOpcodesLogged.add(code)) {
-      LOG.log(Level.INFO, "answering ENOSYS to unsupported FUSE opcode {0} ({1})", Opcode.nameOf(code), code);
-    }
-    slot.send(unique, -Errno.ENOSYS, 0);
-  }
-
-  void malformed(Opcode op, long unique, RequestSlot slot, MalformedRequestException e) {
-    LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, unique, e.getMessage());
-    if (op.replies) {
-      slot.send(unique, -Errno.EIO, 0);
-    } else {
-      slot.release();
-    }
-  }
-
-  private boolean setxattrExt() {
-    ConnectionInfo c = connection;
-    return c != null && c.has(FUSE_SETXATTR_EXT);
-  }
-
-  private void handle(Opcode op, RequestSlot slot, RequestView v, EventLoop loop) {
-    stats.count(op.code, slot.transportName());
+    stats.count(code, slot.transportName());
     if (debug) {
       LOG.log(Level.INFO, "-> {0} unique={1} node={2} uid={3} pid={4} in={5}B payload={6}B via {7}",
           op, v.unique, v.nodeId, v.uid, v.pid, v.opIn.byteSize(), v.payload.byteSize(), slot.transportName());
     }
-    switch (op) {
-      case INIT -> init(slot, v);
-      case INTERRUPT -> interrupt(slot, v);
-      default -> {
-        PendingRequest req = new PendingRequest(this, slot, v, loop);
-        if (op.replies) {
-          outstanding.put(v.unique, req);
-        }
-        try {
-          dispatcher.dispatch(op, req, v);
-        } catch (MalformedRequestException e) {
-          LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, v.unique, e.getMessage());
-          if (op.replies) {
-            req.failIfUnanswered();
-          }
-        } catch (RuntimeException e) {
-          LOG.log(Level.ERROR, "filesystem failed on " + op + " (answered EIO)", e);
-          if (op.replies) {
-            req.failIfUnanswered();
-          }
-        }
-        if (!op.replies) {
-          slot.release();
-        }
-        if (op == Opcode.DESTROY) {
-          destroyFilesystem();
-        }
+    if (op.operation == null) {
+      if (op == Opcode.INIT) {
+        init(slot, v);
+      } else {
+        interrupt(slot, v);
       }
+      return;
     }
+    PendingRequest req = op.operation.start(this, slot, v, loop);
+    if (op.replies) {
+      outstanding.put(unique, req);
+    }
+    try {
+      op.operation.run(fs, req, v);
+    } catch (MalformedRequestException e) {
+      LOG.log(Level.WARNING, "malformed {0} request {1}: {2}", op, unique, e.getMessage());
+      req.failIfUnanswered();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "filesystem failed on " + op + " (answered EIO)", e);
+      req.failIfUnanswered();
+    }
+    if (!op.replies) {
+      slot.release();
+    } else if (op == Opcode.DESTROY) {
+      destroyFilesystem();
+    }
+  }
+
+  /** The op struct's size: INIT's is what arrived (it grew over the versions); SETXATTR's depends on INIT. */
+  private int fixedIn(Opcode op, MemorySegment header) {
+    if (op == Opcode.INIT) {
+      return Math.min(InitIn.BYTES, header.get(JAVA_INT, InHeader.LEN) - InHeader.BYTES);
+    }
+    ConnectionInfo c = connection;
+    return op.fixedIn(c != null && c.has(FUSE_SETXATTR_EXT));
   }
 
   /** Waits up to {@code bound} until every request has been answered; true if so. */
@@ -235,7 +211,7 @@ public final class Session implements RequestSink {
       }
     }
     if (debug) {
-      LOG.log(Level.INFO, "<- {0} unique={1} error={2} body={3}B after {4} us", Opcode.nameOf(req.opcode),
+      LOG.log(Level.INFO, "<- {0} unique={1} error={2} body={3}B after {4} us", FuseKernel.opcodeName(req.opcode),
           req.unique, negErrno == 0 ? "0" : Errno.name(negErrno), bodyLength,
           (System.nanoTime() - req.startNanos) / 1000);
     }
@@ -328,6 +304,7 @@ public final class Session implements RequestSink {
     }
     slot.send(v.unique, 0, size);
     if (overUring) {
+      serve(uring);
       uring.start(conn);
     }
     initDone.countDown();
@@ -335,8 +312,7 @@ public final class Session implements RequestSink {
 
   // ------------------------------------------------------------------ end of session
 
-  @Override
-  public void onChannelEnded(String channel, int negErrno) {
+  private void channelEnded() {
     if (liveChannels.decrementAndGet() <= 0) {
       destroyFilesystem();
       ended.countDown();

@@ -3,7 +3,7 @@ package org.uringfuse.fuse.server;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.uringfuse.fuse.proto.Opcode;
+import org.uringfuse.fuse.abi.FuseKernel;
 
 /**
  * Counters of a session: requests per opcode and per transport, bytes moved. Updated from every
@@ -91,7 +91,7 @@ public final class SessionStats {
     for (int i = 0; i < perOpcode.length; i++) {
       long n = perOpcode[i].sum();
       if (n > 0) {
-        m.put(Opcode.nameOf(i), n);
+        m.put(FuseKernel.opcodeName(i), n);
       }
     }
     return m;

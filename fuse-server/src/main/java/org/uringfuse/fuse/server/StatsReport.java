@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import org.uringfuse.fuse.api.ConnectionInfo;
-import org.uringfuse.fuse.proto.Opcode;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.PollStats;
 

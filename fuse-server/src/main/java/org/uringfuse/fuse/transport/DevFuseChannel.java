@@ -4,10 +4,13 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
+import org.uringfuse.fuse.proto.MalformedRequestException;
 import org.uringfuse.fuse.proto.ReplyEncoder;
+import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.FdWatch;
@@ -35,7 +38,7 @@ import org.uringfuse.ring.sys.LibC;
  *
  * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
  */
-public final class DevFuseChannel {
+public final class DevFuseChannel implements Transport {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
   /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data (80 bytes). */
   static final int REQUEST_HEADROOM = InHeader.BYTES + ReadWriteIn.BYTES;
@@ -50,6 +53,7 @@ public final class DevFuseChannel {
   private final int maxBuffers;
   private final int bufferSize;
   private int allocated;
+  private final CompletableFuture<Integer> endedWith = new CompletableFuture<>();
   private FdWatch watch;
   private boolean ended;
 
@@ -99,7 +103,13 @@ public final class DevFuseChannel {
     return fd;
   }
 
+  @Override
+  public CompletableFuture<Integer> ended() {
+    return endedWith;
+  }
+
   /** Frees the buffers; call after the loop is closed. */
+  @Override
   public void freeBuffers() {
     arena.close();
   }
@@ -120,11 +130,16 @@ public final class DevFuseChannel {
         return;
       }
       long n = LibC.read(fd, s.request, s.request.byteSize());
-      if (n > 0) {
-        deliver(s, (int) n);
+      if (n >= InHeader.BYTES) {
+        s.length = (int) n;
+        sink.onRequest(s, loop);
         continue;
       }
       free.addFirst(s);
+      if (n > 0) {
+        LOG.log(Level.WARNING, "{0}: dropping a {1}-byte read: shorter than fuse_in_header", name, n);
+        continue;
+      }
       if (n == -Errno.EAGAIN) {
         return;
       }
@@ -135,10 +150,6 @@ public final class DevFuseChannel {
     }
   }
 
-  private void deliver(Slot s, int length) {
-    sink.onDeviceRequest(s, s.request, length, loop);
-  }
-
   private void end(int negErrno) {
     if (ended) {
       return;
@@ -147,7 +158,7 @@ public final class DevFuseChannel {
     if (negErrno != -Errno.ENODEV && negErrno != -Errno.ECONNABORTED) {
       LOG.log(Level.WARNING, "{0}: /dev/fuse read failed: {1}", name, Errno.describe(negErrno));
     }
-    sink.onChannelEnded(name, negErrno);
+    endedWith.complete(negErrno);
   }
 
   /** One request buffer: request in, reply out, laid out around a page boundary (see above). */
@@ -155,12 +166,23 @@ public final class DevFuseChannel {
     final MemorySegment request;
     final MemorySegment reply;
     final MemorySegment body;
+    int length;
 
     /** {@code memory}: {@code PAGE + bufferSize} bytes, page aligned. */
     Slot(MemorySegment memory, int bufferSize) {
       this.request = memory.asSlice(PAGE - REQUEST_HEADROOM, bufferSize);
       this.reply = memory.asSlice(PAGE - OutHeader.BYTES);
       this.body = memory.asSlice(PAGE, bufferSize - REQUEST_HEADROOM);
+    }
+
+    @Override
+    public MemorySegment header() {
+      return request;
+    }
+
+    @Override
+    public RequestView parse(int fixedIn, int nameCount) throws MalformedRequestException {
+      return RequestView.parseDevice(request, length, fixedIn, nameCount);
     }
 
     @Override

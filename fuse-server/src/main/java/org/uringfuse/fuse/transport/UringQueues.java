@@ -22,7 +22,6 @@ import org.uringfuse.fuse.abi.FuseStructs.UringCmdReq;
 import org.uringfuse.fuse.abi.FuseStructs.UringReqHeader;
 import org.uringfuse.fuse.api.ConnectionInfo;
 import org.uringfuse.fuse.proto.MalformedRequestException;
-import org.uringfuse.fuse.proto.Opcode;
 import org.uringfuse.fuse.proto.ReplyEncoder;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.ring.Errno;
@@ -41,10 +40,10 @@ import org.uringfuse.ring.op.UringCmd;
  *
  * <p>Threads: an entry is touched only by its loop thread (the kernel delivers requests as task
  * work of the thread that submitted the command). {@link #liveEntries} and the per-queue counters
- * are atomics read by other threads. Buffers are freed by {@link #close()} only once every entry has
+ * are atomics read by other threads. Buffers are freed by {@link #freeBuffers()} only once every entry has
  * seen its last completion (-ENOTCONN at unmount); otherwise they are left allocated.
  */
-public final class UringQueues implements UringStarter, AutoCloseable {
+public final class UringQueues implements UringStarter {
   private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
   static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
 
@@ -55,6 +54,7 @@ public final class UringQueues implements UringStarter, AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private final List<RingEntry> entries = new ArrayList<>();
   private final AtomicInteger liveEntries = new AtomicInteger();
+  private final CompletableFuture<Integer> endedWith = new CompletableFuture<>();
   private AtomicLongArray requestsPerQueue = new AtomicLongArray(0);
   private int queueCount;
   private int payloadSize;
@@ -105,7 +105,6 @@ public final class UringQueues implements UringStarter, AutoCloseable {
 
   @Override
   public void start(ConnectionInfo negotiated) {
-    sink.onChannelStarted();
     liveEntries.set(entries.size());
     for (int q = 0; q < queueCount; q++) {
       List<RingEntry> queue = entries.subList(q * depth, (q + 1) * depth);
@@ -161,7 +160,7 @@ public final class UringQueues implements UringStarter, AutoCloseable {
 
   /** Frees the buffers when every entry is done; otherwise leaves them allocated and says so. */
   @Override
-  public void close() {
+  public void freeBuffers() {
     int live = liveEntries.get();
     if (live == 0) {
       arena.close();
@@ -183,8 +182,13 @@ public final class UringQueues implements UringStarter, AutoCloseable {
 
   private void entryEnded(int res) {
     if (liveEntries.decrementAndGet() == 0) {
-      sink.onChannelEnded("uring", res);
+      endedWith.complete(res);
     }
+  }
+
+  @Override
+  public CompletableFuture<Integer> ended() {
+    return endedWith;
   }
 
   /** One ring entry: its buffers, its two commands, and the request it currently holds. */
@@ -250,23 +254,18 @@ public final class UringQueues implements UringStarter, AutoCloseable {
     private void onRequest() {
       requestsPerQueue.incrementAndGet(qid);
       commitId = header.get(JAVA_LONG, UringReqHeader.COMMIT_ID);
-      int code = header.get(JAVA_INT, InHeader.OPCODE);
-      long unique = header.get(JAVA_LONG, InHeader.UNIQUE);
-      Opcode op = Opcode.of(code);
-      if (op == null) {
-        sink.onUnknownOpcode(code, unique, this);
-        return;
-      }
-      RequestView v;
-      try {
-        v = RequestView.parseRing(header, header.asSlice(UringReqHeader.OP_IN, UringReqHeader.OP_IN_BYTES),
-            sink.fixedIn(op), payload, header.get(JAVA_INT, UringReqHeader.PAYLOAD_SZ));
-      } catch (MalformedRequestException e) {
-        LOG.log(Level.WARNING, "malformed ring request {0}: {1}", unique, e.getMessage());
-        send(unique, -Errno.EIO, 0);
-        return;
-      }
-      sink.onRingRequest(op, this, v, loop);
+      sink.onRequest(this, loop);
+    }
+
+    @Override
+    public MemorySegment header() {
+      return header;
+    }
+
+    @Override
+    public RequestView parse(int fixedIn, int nameCount) throws MalformedRequestException {
+      return RequestView.parseRing(header, header.asSlice(UringReqHeader.OP_IN, UringReqHeader.OP_IN_BYTES),
+          fixedIn, nameCount, payload, header.get(JAVA_INT, UringReqHeader.PAYLOAD_SZ));
     }
 
     @Override

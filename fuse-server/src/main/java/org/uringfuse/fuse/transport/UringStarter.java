@@ -2,8 +2,11 @@ package org.uringfuse.fuse.transport;
 
 import org.uringfuse.fuse.api.ConnectionInfo;
 
-/** How the session hands over to FUSE-over-io_uring during INIT. Called on the loop that got INIT. */
-public interface UringStarter {
+/**
+ * The FUSE-over-io_uring transport as the session sees it during INIT, where it is handed over to.
+ * Called on the loop that got INIT.
+ */
+public interface UringStarter extends Transport {
   /**
    * True when the queues can be created for these parameters (buffers allocated, loops able);
    * called before the INIT reply, which advertises FUSE_OVER_IO_URING only when this says yes.

@@ -15,6 +15,7 @@ import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.server.Opcode;
 
 /** Golden bytes for parsing and encoding, the opcode table against the kernel's struct sizes. */
 class ProtocolGoldenTest {
@@ -56,7 +57,7 @@ class ProtocolGoldenTest {
     assertEquals(2, Opcode.RENAME2.nameCount);
     assertEquals(Opcode.LOOKUP, Opcode.of(1));
     assertEquals(null, Opcode.of(31));
-    assertEquals("GETLK", Opcode.nameOf(31));
+    assertEquals("GETLK", FuseKernel.opcodeName(31));
     assertEquals(false, Opcode.FORGET.replies);
     assertEquals(false, Opcode.BATCH_FORGET.replies);
   }
@@ -66,14 +67,14 @@ class ProtocolGoldenTest {
     // fuse_in_header: len 44, opcode 1 (LOOKUP), unique 0x10, nodeid 1, uid 1000, gid 100, pid 42
     MemorySegment req = hex(arena, "2c000000 01000000 1000000000000000 0100000000000000 e8030000 64000000 2a000000 00000000"
         + "666f6f00");
-    RequestView v = RequestView.parseDevice(req, 44, Opcode.LOOKUP.fixedIn(false));
+    RequestView v = RequestView.parseDevice(req, 44, Opcode.LOOKUP.fixedIn(false), Opcode.LOOKUP.nameCount);
     assertEquals(1, v.opcode);
     assertEquals(0x10, v.unique);
     assertEquals(1, v.nodeId);
     assertEquals(1000, v.uid);
     assertEquals(100, v.gid);
     assertEquals(42, v.pid);
-    assertEquals("foo", v.names(1).get(0));
+    assertEquals("foo", v.name(0));
   }
 
   @Test
@@ -81,15 +82,14 @@ class ProtocolGoldenTest {
     MemorySegment hdr = hex(arena, "30000000 03000000 0200000000000000 0100000000000000 00000000 00000000 00000000 00000000"
         + "0000000000000000");
     // GETATTR needs a 16-byte fuse_getattr_in; only 8 bytes follow the header.
-    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 48, 16));
+    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 48, 16, 0));
     // The header claims 48 bytes but 40 were read.
-    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 40, 0));
-    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 20, 0));
+    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 40, 0, 0));
+    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 20, 0, 0));
     // A name without its NUL terminator.
     MemorySegment lookup = hex(arena, "2b000000 01000000 0400000000000000 0100000000000000 00000000 00000000 00000000 00000000"
         + "666f6f");
-    assertThrows(MalformedRequestException.class,
-        () -> RequestView.parseDevice(lookup, 43, 0).names(1));
+    assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(lookup, 43, 0, 1));
   }
 
   @Test
@@ -143,7 +143,7 @@ class ProtocolGoldenTest {
     int payloadSize = header.get(JAVA_INT, FuseStructs.UringReqHeader.PAYLOAD_SZ);
     RequestView v = RequestView.parseRing(header,
         header.asSlice(FuseStructs.UringReqHeader.OP_IN, FuseStructs.UringReqHeader.OP_IN_BYTES),
-        Opcode.WRITE.fixedIn(false), payload, payloadSize);
+        Opcode.WRITE.fixedIn(false), 0, payload, payloadSize);
     assertEquals(FuseKernel.FUSE_WRITE, v.opcode);
     assertEquals(0x20, v.unique);
     assertEquals(5, v.nodeId);
@@ -156,7 +156,7 @@ class ProtocolGoldenTest {
     assertArrayEquals("hello".getBytes(), v.payload.toArray(JAVA_BYTE));
     // a payload_sz beyond the buffer is refused, not read
     assertThrows(MalformedRequestException.class, () -> RequestView.parseRing(header,
-        header.asSlice(128, 128), 40, payload, 9));
+        header.asSlice(128, 128), 40, 0, payload, 9));
   }
 
   private static void put(MemorySegment m, long offset, String hex) {

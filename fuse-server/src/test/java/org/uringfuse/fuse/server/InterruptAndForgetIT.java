@@ -20,7 +20,7 @@ import org.uringfuse.fuse.api.Replies.ReplyData;
 import org.uringfuse.fuse.api.Replies.ReplyEntry;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.examples.MemoryFs;
-import org.uringfuse.fuse.proto.Opcode;
+import org.uringfuse.fuse.server.Opcode;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.testkit.MountFixture;
 
@@ -77,7 +77,7 @@ class InterruptAndForgetIT {
       } else if (System.nanoTime() - deadline > 0) {
         reply.error(Errno.EIO);   // never hang: give up after the bound
       } else {
-        req.loop().schedule(5_000_000L, () -> waitForInterrupt(req, reply, deadline));
+        req.io().schedule(5_000_000L, () -> waitForInterrupt(req, reply, deadline));
       }
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.examples.MemoryFs;
-import org.uringfuse.fuse.proto.Opcode;
+import org.uringfuse.fuse.server.Opcode;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
