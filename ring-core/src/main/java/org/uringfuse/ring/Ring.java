@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import org.uringfuse.ring.abi.Cqe;
 import org.uringfuse.ring.abi.IoUringParams;
-import org.uringfuse.ring.abi.Iovec;
 import org.uringfuse.ring.abi.KernelTimespec;
 import org.uringfuse.ring.abi.Sqe;
 import org.uringfuse.ring.sys.IoUringSyscalls;
@@ -253,42 +252,6 @@ public final class Ring implements AutoCloseable {
   /** Asks the kernel which opcodes it supports ({@code IORING_REGISTER_PROBE}). */
   public Probe probe() {
     return Probe.of(fd);
-  }
-
-  /** Registers files for {@code IOSQE_FIXED_FILE}; SQEs then name the index instead of the fd. */
-  public void registerFiles(int... fds) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment arr = arena.allocateFrom(JAVA_INT, fds);
-      check("IORING_REGISTER_FILES", IoUringSyscalls.register(fd, IORING_REGISTER_FILES, arr, fds.length));
-    }
-  }
-
-  public void unregisterFiles() {
-    check("IORING_UNREGISTER_FILES", IoUringSyscalls.register(fd, IORING_UNREGISTER_FILES, MemorySegment.NULL, 0));
-  }
-
-  /**
-   * Registers (pins) buffers for {@code READ_FIXED}/{@code WRITE_FIXED}; buffer {@code i} is
-   * {@code buf_index} i. The buffers must stay alive until {@link #unregisterBuffers()} or close.
-   */
-  public void registerBuffers(MemorySegment... buffers) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment iov = arena.allocate(Iovec.BYTES * buffers.length, 8);
-      for (int i = 0; i < buffers.length; i++) {
-        Iovec.set(iov, i, buffers[i]);
-      }
-      check("IORING_REGISTER_BUFFERS", IoUringSyscalls.register(fd, IORING_REGISTER_BUFFERS, iov, buffers.length));
-    }
-  }
-
-  public void unregisterBuffers() {
-    check("IORING_UNREGISTER_BUFFERS", IoUringSyscalls.register(fd, IORING_UNREGISTER_BUFFERS, MemorySegment.NULL, 0));
-  }
-
-  private static void check(String what, int r) {
-    if (r < 0) {
-      throw new IoUringException(what, r);
-    }
   }
 
   public int fd() {

@@ -19,6 +19,7 @@ final class LogReopen {
   private LogReopen() {}
 
   static void install(Path logFile) {
+    PosixCalls.defaultSignal(PosixCalls.SIGHUP);   // started under nohup, it would stay ignored
     Signal.handle(new Signal("HUP"), sig -> reopen(logFile));
   }
 

@@ -46,6 +46,9 @@ public final class PosixCalls {
 
   private static final long SYS_getdents64 = 217;
 
+  private static final class SIGNAL { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("signal");
+  }
   private static final class FCHOWNAT { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("fchownat");
   }
@@ -176,6 +179,17 @@ public final class PosixCalls {
 
   public static int dup(int fd) {
     return Native.intResult(Native.call(DUP.H, fd));
+  }
+
+  public static final int SIGHUP = 1;
+  private static final long SIG_DFL = 0;
+
+  /**
+   * Gives {@code sig} its default disposition again: a signal ignored when the JVM started (SIGHUP
+   * under nohup) cannot be handled through {@code sun.misc.Signal}, which leaves it ignored.
+   */
+  public static void defaultSignal(int sig) {
+    Native.call(SIGNAL.H, sig, SIG_DFL);
   }
 
   public static int dup2(int oldFd, int newFd) {

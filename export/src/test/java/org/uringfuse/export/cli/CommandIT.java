@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.testkit.MountFixture;
 import org.uringfuse.testkit.MountFixture.Finished;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,24 @@ class CommandIT {
     cmd[0] = ROOT.resolve("uringfuse").toString();
     System.arraycopy(args, 0, cmd, 1, args.length);
     return run(cmd);
+  }
+
+  /**
+   * What a failed test left behind: mounts under its temp dir (lazily unmounted) and the servers
+   * that served them (killed), so no mount or process outlives the test.
+   */
+  @AfterEach
+  void removeLeftovers() throws IOException, InterruptedException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+      String[] fields = line.split(" ");
+      if (fields.length > 1 && fields[1].startsWith(dir.toString() + "/")) {
+        run("umount", "-l", fields[1]);
+      }
+    }
+    if (run("pgrep", "-f", "mount .*" + dir + "/").exitCode() == 0) {
+      run("pkill", "-KILL", "-f", "mount .*" + dir + "/");
+      await().atMost(Duration.ofSeconds(10)).until(() -> run("pgrep", "-f", "mount .*" + dir + "/").exitCode() != 0);
+    }
   }
 
   static boolean mounted(Path mnt) {

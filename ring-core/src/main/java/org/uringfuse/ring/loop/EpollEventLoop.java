@@ -36,10 +36,9 @@ import org.uringfuse.ring.sys.LibC;
  * on a small worker pool (aio=threads), linked chains run in order on one worker. Completions come
  * back through the same handler table and the same {@code (res, flags)} contract.
  *
- * <p>Not available here: URING_CMD and LINK_TIMEOUT ({@code -EOPNOTSUPP}), fixed files
- * ({@code -EOPNOTSUPP}); IO_DRAIN is accepted but ordering is only guaranteed inside link chains;
- * a TIMEOUT's completion count is ignored (pure timer); {@code poll} (busy polling) is not
- * used.
+ * <p>Not available here: URING_CMD ({@code -EOPNOTSUPP}); IO_DRAIN is accepted but ordering is
+ * only guaranteed inside link chains; a TIMEOUT's completion count is ignored (pure timer);
+ * {@code poll} (busy polling) is not used.
  *
  * <p>Threads: the owner thread owns the epoll fd, the handler table and every map here. Worker threads
  * only run syscalls and post results back with {@link #execute}.
@@ -209,15 +208,11 @@ public final class EpollEventLoop extends AbstractEventLoop {
   }
 
   private void start(SqeSnapshot s, long userData) {
-    if ((s.flags() & IOSQE_FIXED_FILE) != 0) {
-      post(userData, -Errno.EOPNOTSUPP, 0);
-      return;
-    }
     switch (s.opcode()) {
       case IORING_OP_NOP -> post(userData, 0, 0);
       case IORING_OP_POLL_ADD -> addWaiter(new Waiter(userData, s.fd(), s.opFlags() & 0xffff,
           (s.len() & IORING_POLL_ADD_MULTI) != 0, null));
-      case IORING_OP_POLL_REMOVE, IORING_OP_TIMEOUT_REMOVE -> post(userData, cancelOne(s.addr()), 0);
+      case IORING_OP_POLL_REMOVE -> post(userData, cancelOne(s.addr()), 0);
       case IORING_OP_TIMEOUT -> addTimer(s, userData);
       case IORING_OP_ASYNC_CANCEL -> post(userData, asyncCancel(s), 0);
       case IORING_OP_ACCEPT -> addWaiter(new Waiter(userData, s.fd(), PollAdd.POLLIN,

@@ -12,7 +12,6 @@ public final class OpenAt extends SqeOp<OpenAt> {
   private final MemorySegment path;
   private final int openFlags;
   private final int mode;
-  private int fileIndex;
 
   private OpenAt(int dirfd, MemorySegment path, int openFlags, int mode) {
     this.dirfd = dirfd;
@@ -26,19 +25,12 @@ public final class OpenAt extends SqeOp<OpenAt> {
     return new OpenAt(dirfd, path, openFlags, mode);
   }
 
-  /** Installs the result directly as fixed file {@code index} instead of a normal fd. */
-  public OpenAt fixedFileSlot(int index) {
-    this.fileIndex = index + 1;
-    return this;
-  }
-
   @Override
   protected void fill(MemorySegment sqe) {
     Sqe.fd(sqe, dirfd);
     Sqe.addr(sqe, path.address());
     Sqe.len(sqe, mode);
     Sqe.opFlags(sqe, openFlags);
-    Sqe.fileIndex(sqe, fileIndex);
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.uringfuse.ring.op;
 
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_ASYNC;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_CQE_SKIP_SUCCESS;
-import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_FIXED_FILE;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_DRAIN;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_HARDLINK;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_LINK;
@@ -67,12 +66,6 @@ public abstract class SqeOp<T extends SqeOp<T>> implements SqePrep {
    */
   public T drain() {
     sqeFlags |= IOSQE_IO_DRAIN;
-    return self();
-  }
-
-  /** {@code IOSQE_FIXED_FILE}: the fd operand is an index into the ring's registered files. */
-  public T fixedFile() {
-    sqeFlags |= IOSQE_FIXED_FILE;
     return self();
   }
 

@@ -53,12 +53,6 @@ public final class LibC {
   private static final class PWRITE { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("pwrite");
   }
-  private static final class PREADV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("preadv");
-  }
-  private static final class PWRITEV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("pwritev");
-  }
   private static final class FSYNC { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("fsync");
   }
@@ -106,12 +100,6 @@ public final class LibC {
   }
   private static final class SHUTDOWN { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("shutdown");
-  }
-  private static final class READV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("readv");
-  }
-  private static final class WRITEV { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("writev");
   }
   private static final class EPOLL_CREATE1 { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("epoll_create1");
@@ -188,14 +176,6 @@ public final class LibC {
     return Native.longResult(Native.call(PWRITE.H, fd, buf.address(), count, offset));
   }
 
-  public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.longResult(Native.call(PREADV.H, fd, iov.address(), iovcnt, offset));
-  }
-
-  public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
-    return Native.longResult(Native.call(PWRITEV.H, fd, iov.address(), iovcnt, offset));
-  }
-
   public static int fsync(int fd) {
     return Native.intResult(Native.call(FSYNC.H, fd));
   }
@@ -263,14 +243,6 @@ public final class LibC {
   /** pipe2(2) into a two-int segment: [read end, write end]. */
   public static int pipe2(MemorySegment fds, int flags) {
     return Native.intResult(Native.call(PIPE2.H, fds.address(), flags));
-  }
-
-  public static long readv(int fd, MemorySegment iov, int iovcnt) {
-    return Native.longResult(Native.call(READV.H, fd, iov.address(), iovcnt));
-  }
-
-  public static long writev(int fd, MemorySegment iov, int iovcnt) {
-    return Native.longResult(Native.call(WRITEV.H, fd, iov.address(), iovcnt));
   }
 
   public static final int EPOLL_CLOEXEC = 0x80000;
