@@ -1,7 +1,6 @@
 package org.uringfuse.ring.loop;
 
 import static org.uringfuse.ring.abi.IoUringConstants.*;
-import static org.uringfuse.ring.loop.SqeSnapshot.ptr;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -23,18 +22,21 @@ import java.util.function.IntSupplier;
 import java.util.function.LongPredicate;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.abi.KernelTimespec;
+import org.uringfuse.ring.op.Emulation;
 import org.uringfuse.ring.op.PollAdd;
+import org.uringfuse.ring.op.SqeOp;
 import org.uringfuse.ring.op.SqePrep;
 import org.uringfuse.ring.sys.EpollEvent;
 import org.uringfuse.ring.sys.LibC;
 
 /**
  * The fallback {@link EventLoop} for machines where io_uring is unavailable (seccomp, sysctl, old
- * kernel). It accepts the same SQE builders: each SQE is prepared into a scratch entry, decoded, and
- * carried out the way QEMU does without io_uring — fds through epoll (POLL_ADD, and ACCEPT, RECV,
- * SEND performed non-blocking on readiness), timers in a heap, file operations as blocking syscalls
- * on a small worker pool (aio=threads), linked chains run in order on one worker. Completions come
- * back through the same handler table and the same {@code (res, flags)} contract.
+ * kernel). It accepts the same SQE builders and carries out what each says it is
+ * ({@link SqeOp#emulation()}) the way QEMU does without io_uring: fds through epoll (POLL_ADD, and
+ * ACCEPT, RECV, SEND performed non-blocking on readiness), timers in a heap, file operations as
+ * blocking syscalls on a small worker pool (aio=threads), linked chains run in order on one worker.
+ * Completions come back through the same handler table and the same {@code (res, flags)} contract.
+ * A hand-written {@link SqePrep} (not a builder) is answered {@code -EOPNOTSUPP}.
  *
  * <p>Not available here: URING_CMD ({@code -EOPNOTSUPP}); IO_DRAIN is accepted but ordering is
  * only guaranteed inside link chains; a TIMEOUT's completion count is ignored (pure timer);
@@ -44,7 +46,6 @@ import org.uringfuse.ring.sys.LibC;
  * only run syscalls and post results back with {@link #execute}.
  */
 public final class EpollEventLoop extends AbstractEventLoop {
-  private static final int MSG_DONTWAIT = 0x40;
   private static final int MAX_EVENTS = 64;
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
@@ -53,7 +54,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
   private final Arena arena = Arena.ofShared();
   private final int epfd;
   private final int wakeFd;
-  private final MemorySegment scratchSqe;
   private final MemorySegment scratchTimespec;
   private final MemorySegment events;
   private final MemorySegment ctlEvent;
@@ -73,7 +73,12 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
   private record Completion(long userData, int res, int flags) {}
 
-  private record Pending(SqeSnapshot sqe, long userData) {}
+  /** An operation of a linked chain: what it is, its {@code IOSQE_*} flags and its id. */
+  private record Pending(Emulation op, int sqeFlags, long userData) {
+    Emulation.Blocking blocking() {
+      return (Emulation.Blocking) op;
+    }
+  }
 
   private static final class Timer implements Comparable<Timer> {
     final long userData;
@@ -133,7 +138,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
     }
     epfd = ep;
     wakeFd = efd;
-    scratchSqe = arena.allocate(128, 64);
     scratchTimespec = arena.allocate(KernelTimespec.LAYOUT);
     events = arena.allocate(EpollEvent.BYTES * MAX_EVENTS, 8);
     ctlEvent = arena.allocate(16, 8);
@@ -163,24 +167,27 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
   @Override
   long submit(SqePrep prep, CqeHandler handler) {
-    scratchSqe.fill((byte) 0);
-    prep.prep(scratchSqe);
-    SqeSnapshot s = SqeSnapshot.of(scratchSqe);
     long userData = table.add(handler);
-    if ((s.flags() & IOSQE_CQE_SKIP_SUCCESS) != 0) {
+    if (!(prep instanceof SqeOp<?> op)) {
+      post(userData, -Errno.EOPNOTSUPP, 0);
+      return userData;
+    }
+    int sqeFlags = op.sqeFlags();
+    if ((sqeFlags & IOSQE_CQE_SKIP_SUCCESS) != 0) {
       skipSuccess.add(userData);
     }
-    boolean linked = (s.flags() & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) != 0;
-    if (openChain != null || linked) {
-      if (openChain == null) {
-        openChain = new ArrayList<>();
-      }
-      openChain.add(new Pending(s, userData));
-      if (!linked) {
-        flushChain();
-      }
-    } else {
-      start(s, userData);
+    Emulation what = op.emulation();
+    boolean linked = (sqeFlags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) != 0;
+    if (openChain == null && !linked) {
+      start(what, userData);
+      return userData;
+    }
+    if (openChain == null) {
+      openChain = new ArrayList<>();
+    }
+    openChain.add(new Pending(what, sqeFlags, userData));
+    if (!linked) {
+      flushChain();
     }
     return userData;
   }
@@ -192,11 +199,11 @@ public final class EpollEventLoop extends AbstractEventLoop {
     List<Pending> chain = openChain;
     openChain = null;
     if (chain.size() == 1) {
-      start(chain.get(0).sqe(), chain.get(0).userData());
+      start(chain.get(0).op(), chain.get(0).userData());
       return;
     }
     for (Pending p : chain) {
-      if (!SyncOps.handles(p.sqe().opcode())) {
+      if (!(p.op() instanceof Emulation.Blocking)) {
         // Only file operations can be chained here; fail the whole chain the way a bad SQE would.
         for (Pending q : chain) {
           post(q.userData(), q == p ? -Errno.EINVAL : -Errno.ECANCELED, 0);
@@ -207,28 +214,14 @@ public final class EpollEventLoop extends AbstractEventLoop {
     startJob(chain);
   }
 
-  private void start(SqeSnapshot s, long userData) {
-    switch (s.opcode()) {
-      case IORING_OP_NOP -> post(userData, 0, 0);
-      case IORING_OP_POLL_ADD -> addWaiter(new Waiter(userData, s.fd(), s.opFlags() & 0xffff,
-          (s.len() & IORING_POLL_ADD_MULTI) != 0, null));
-      case IORING_OP_POLL_REMOVE -> post(userData, cancelOne(s.addr()), 0);
-      case IORING_OP_TIMEOUT -> addTimer(s, userData);
-      case IORING_OP_ASYNC_CANCEL -> post(userData, asyncCancel(s), 0);
-      case IORING_OP_ACCEPT -> addWaiter(new Waiter(userData, s.fd(), PollAdd.POLLIN,
-          (s.ioprio() & IORING_ACCEPT_MULTISHOT) != 0,
-          () -> LibC.accept4(s.fd(), ptr(s.addr()), ptr(s.off()), s.opFlags())));
-      case IORING_OP_RECV -> addWaiter(new Waiter(userData, s.fd(), PollAdd.POLLIN, false,
-          () -> (int) LibC.recv(s.fd(), ptr(s.addr()), Integer.toUnsignedLong(s.len()), s.opFlags() | MSG_DONTWAIT)));
-      case IORING_OP_SEND -> addWaiter(new Waiter(userData, s.fd(), PollAdd.POLLOUT, false,
-          () -> (int) LibC.send(s.fd(), ptr(s.addr()), Integer.toUnsignedLong(s.len()), s.opFlags() | MSG_DONTWAIT)));
-      default -> {
-        if (SyncOps.handles(s.opcode())) {
-          startJob(List.of(new Pending(s, userData)));
-        } else {
-          post(userData, -Errno.EOPNOTSUPP, 0);
-        }
-      }
+  private void start(Emulation what, long userData) {
+    switch (what) {
+      case Emulation.Immediate i -> post(userData, i.res(), 0);
+      case Emulation.WhenReady w -> addWaiter(new Waiter(userData, w.fd(), w.events(), w.multishot(), w.call()));
+      case Emulation.Timer t -> addTimer(t, userData);
+      case Emulation.Cancel c -> post(userData, cancel(c), 0);
+      case Emulation.Blocking b -> startJob(List.of(new Pending(b, 0, userData)));
+      case Emulation.Unsupported u -> post(userData, -Errno.EOPNOTSUPP, 0);
     }
   }
 
@@ -259,18 +252,18 @@ public final class EpollEventLoop extends AbstractEventLoop {
     int[] results = new int[job.ops.size()];
     boolean broken = false;
     for (int i = 0; i < results.length; i++) {
-      SqeSnapshot s = job.ops.get(i).sqe();
+      Pending p = job.ops.get(i);
       if (broken) {
         results[i] = -Errno.ECANCELED;
         continue;
       }
       try {
-        results[i] = SyncOps.run(s);
+        results[i] = p.blocking().call().getAsInt();
       } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "epoll backend: " + s.opcode() + " failed", e);
+        LOG.log(Level.ERROR, "epoll backend: a file operation failed", e);
         results[i] = -Errno.EIO;
       }
-      if (results[i] < 0 && (s.flags() & IOSQE_IO_HARDLINK) == 0) {
+      if (results[i] < 0 && (p.sqeFlags() & IOSQE_IO_HARDLINK) == 0) {
         broken = true;
       }
     }
@@ -376,12 +369,11 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
   // ---------------------------------------------------------------- timers
 
-  private void addTimer(SqeSnapshot s, long userData) {
-    long nanos = KernelTimespec.nanos(ptr(s.addr()).reinterpret(KernelTimespec.BYTES));
-    boolean absolute = (s.opFlags() & IORING_TIMEOUT_ABS) != 0;
-    boolean multishot = (s.opFlags() & IORING_TIMEOUT_MULTISHOT) != 0;
-    long deadline = absolute ? nanos : System.nanoTime() + nanos;
-    Timer t = new Timer(userData, deadline, multishot ? Math.max(1, nanos) : 0, multishot ? s.off() : 0);
+  private void addTimer(Emulation.Timer timer, long userData) {
+    long nanos = timer.nanos();
+    long deadline = timer.absolute() ? nanos : System.nanoTime() + nanos;
+    boolean multishot = timer.multishot();
+    Timer t = new Timer(userData, deadline, multishot ? Math.max(1, nanos) : 0, multishot ? timer.count() : 0);
     timers.add(t);
     timersById.put(userData, t);
   }
@@ -407,29 +399,25 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
   @Override
   MemorySegment timespec(long nanos) {
-    KernelTimespec.set(scratchTimespec, nanos);   // read at once by addTimer
+    KernelTimespec.set(scratchTimespec, nanos);   // read at once by Timeout.emulation()
     return scratchTimespec;
   }
 
   // ---------------------------------------------------------------- cancel
 
-  /** Cancels the op with {@code userData}: 0, -EALREADY (running on a worker) or -ENOENT. */
-  private int cancelOne(long userData) {
-    return cancelMatching(ud -> ud == userData, false) > 0 ? 0 : lastCancelAnswer;
-  }
-
   private int lastCancelAnswer;
 
-  private int asyncCancel(SqeSnapshot s) {
-    int f = s.opFlags();
+  /** ASYNC_CANCEL's answer: 0, -EALREADY (running on a worker) or -ENOENT; with ALL or ANY the count. */
+  private int cancel(Emulation.Cancel c) {
+    int f = c.flags();
     boolean all = (f & (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)) != 0;
     LongPredicate match;
     if ((f & IORING_ASYNC_CANCEL_ANY) != 0) {
       match = ud -> true;
     } else if ((f & IORING_ASYNC_CANCEL_FD) != 0) {
-      match = ud -> fdOf(ud) == s.fd();
+      match = ud -> fdOf(ud) == c.fd();
     } else {
-      match = ud -> ud == s.addr();
+      match = ud -> ud == c.userData();
     }
     int n = cancelMatching(match, all);
     if (all) {
@@ -447,7 +435,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
     if (j != null) {
       for (Pending p : j.ops) {
         if (p.userData() == userData) {
-          return p.sqe().fd();
+          return p.blocking().fd();
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_ACCEPT}: {@code accept4(fd, addr, addrlen, flags)}; res the new socket. */
 public final class Accept extends SqeOp<Accept> {
@@ -44,6 +45,12 @@ public final class Accept extends SqeOp<Accept> {
     Sqe.addr(sqe, addr.address());
     Sqe.addr2(sqe, addrLen.address());
     Sqe.opFlags(sqe, acceptFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.WhenReady(fd, PollAdd.POLLIN, (ioprio & IORING_ACCEPT_MULTISHOT) != 0,
+        () -> LibC.accept4(fd, addr, addrLen, acceptFlags));
   }
 
   @Override

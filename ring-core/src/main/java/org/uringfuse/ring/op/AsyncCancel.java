@@ -53,6 +53,11 @@ public final class AsyncCancel extends SqeOp<AsyncCancel> {
   }
 
   @Override
+  public Emulation emulation() {
+    return new Emulation.Cancel(targetUserData, fd, cancelFlags);
+  }
+
+  @Override
   public int opcode() {
     return IORING_OP_ASYNC_CANCEL;
   }

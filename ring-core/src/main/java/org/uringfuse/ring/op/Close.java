@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_CLOSE}: {@code close(fd)}. */
 public final class Close extends SqeOp<Close> {
@@ -21,6 +22,11 @@ public final class Close extends SqeOp<Close> {
   @Override
   protected void fill(MemorySegment sqe) {
     Sqe.fd(sqe, fd);
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.Blocking(fd, () -> LibC.close(fd));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_FALLOCATE}: {@code fallocate(fd, mode, offset, length)}. */
 public final class Fallocate extends SqeOp<Fallocate> {
@@ -36,6 +37,11 @@ public final class Fallocate extends SqeOp<Fallocate> {
     Sqe.off(sqe, offset);
     Sqe.addr(sqe, length);   // the length travels in addr
     Sqe.len(sqe, mode);      // and the mode in len
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.Blocking(fd, () -> LibC.fallocate(fd, mode, offset, length));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_FSYNC}: {@code fsync(fd)}, or {@code fdatasync(fd)} with {@link #datasync()}. */
 public final class Fsync extends SqeOp<Fsync> {
@@ -29,6 +30,12 @@ public final class Fsync extends SqeOp<Fsync> {
   protected void fill(MemorySegment sqe) {
     Sqe.fd(sqe, fd);
     Sqe.opFlags(sqe, fsyncFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    boolean datasync = (fsyncFlags & IORING_FSYNC_DATASYNC) != 0;
+    return new Emulation.Blocking(fd, () -> datasync ? LibC.fdatasync(fd) : LibC.fsync(fd));
   }
 
   @Override

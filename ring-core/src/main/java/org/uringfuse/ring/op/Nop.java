@@ -17,6 +17,11 @@ public final class Nop extends SqeOp<Nop> {
   }
 
   @Override
+  public Emulation emulation() {
+    return new Emulation.Immediate(0);
+  }
+
+  @Override
   public int opcode() {
     return IORING_OP_NOP;
   }

@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_OPENAT}: {@code openat(dirfd, path, flags, mode)}; res is the new fd. */
 public final class OpenAt extends SqeOp<OpenAt> {
@@ -31,6 +32,11 @@ public final class OpenAt extends SqeOp<OpenAt> {
     Sqe.addr(sqe, path.address());
     Sqe.len(sqe, mode);
     Sqe.opFlags(sqe, openFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.Blocking(dirfd, () -> LibC.openat(dirfd, path, openFlags, mode));
   }
 
   @Override

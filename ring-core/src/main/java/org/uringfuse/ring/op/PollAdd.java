@@ -54,6 +54,11 @@ public final class PollAdd extends SqeOp<PollAdd> {
   }
 
   @Override
+  public Emulation emulation() {
+    return new Emulation.WhenReady(fd, events & 0xffff, (pollFlags & IORING_POLL_ADD_MULTI) != 0, null);
+  }
+
+  @Override
   public int opcode() {
     return IORING_OP_POLL_ADD;
   }

@@ -25,6 +25,11 @@ public final class PollRemove extends SqeOp<PollRemove> {
   }
 
   @Override
+  public Emulation emulation() {
+    return new Emulation.Cancel(targetUserData, -1, 0);
+  }
+
+  @Override
   public int opcode() {
     return IORING_OP_POLL_REMOVE;
   }

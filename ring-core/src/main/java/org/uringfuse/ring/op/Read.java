@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_READ}: {@code pread(fd, buf, len, offset)}; offset -1 uses the file position. */
 public final class Read extends SqeOp<Read> {
@@ -37,6 +38,13 @@ public final class Read extends SqeOp<Read> {
     Sqe.len(sqe, Math.toIntExact(buffer.byteSize()));
     Sqe.off(sqe, offset);
     Sqe.opFlags(sqe, rwFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    long length = buffer.byteSize();
+    return new Emulation.Blocking(fd, () -> (int) (offset == -1
+        ? LibC.read(fd, buffer, length) : LibC.pread(fd, buffer, length, offset)));
   }
 
   @Override

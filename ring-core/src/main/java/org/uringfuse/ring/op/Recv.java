@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_RECV}: {@code recv(fd, buf, len, flags)}; res 0 at end of stream. */
 public final class Recv extends SqeOp<Recv> {
@@ -28,6 +29,13 @@ public final class Recv extends SqeOp<Recv> {
     Sqe.addr(sqe, buffer.address());
     Sqe.len(sqe, Math.toIntExact(buffer.byteSize()));
     Sqe.opFlags(sqe, msgFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    long length = buffer.byteSize();
+    return new Emulation.WhenReady(fd, PollAdd.POLLIN, false,
+        () -> (int) LibC.recv(fd, buffer, length, msgFlags | LibC.MSG_DONTWAIT));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_SEND}: {@code send(fd, buf, len, flags)}. */
 public final class Send extends SqeOp<Send> {
@@ -28,6 +29,13 @@ public final class Send extends SqeOp<Send> {
     Sqe.addr(sqe, buffer.address());
     Sqe.len(sqe, Math.toIntExact(buffer.byteSize()));
     Sqe.opFlags(sqe, msgFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    long length = buffer.byteSize();
+    return new Emulation.WhenReady(fd, PollAdd.POLLOUT, false,
+        () -> (int) LibC.send(fd, buffer, length, msgFlags | LibC.MSG_DONTWAIT));
   }
 
   @Override

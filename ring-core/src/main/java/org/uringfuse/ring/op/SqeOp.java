@@ -27,6 +27,9 @@ public abstract class SqeOp<T extends SqeOp<T>> implements SqePrep {
   /** The {@code IORING_OP_*} this builder prepares, for probing. */
   public abstract int opcode();
 
+  /** What the operation is for the event loop without io_uring (see {@link Emulation}). */
+  public abstract Emulation emulation();
+
   /** Writes the op's own fields; the SQE is zeroed and the opcode already set. */
   protected abstract void fill(MemorySegment sqe);
 

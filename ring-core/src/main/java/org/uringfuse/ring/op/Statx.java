@@ -4,6 +4,7 @@ import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.ring.abi.Sqe;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code IORING_OP_STATX}: {@code statx(dirfd, path, flags, mask, statxbuf)}. */
 public final class Statx extends SqeOp<Statx> {
@@ -38,6 +39,11 @@ public final class Statx extends SqeOp<Statx> {
     Sqe.len(sqe, mask);
     Sqe.opFlags(sqe, flags);
     Sqe.off(sqe, statxBuffer.address());
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.Blocking(dirfd, () -> LibC.statx(dirfd, path, flags, mask, statxBuffer));
   }
 
   @Override

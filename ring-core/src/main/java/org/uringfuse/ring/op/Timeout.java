@@ -3,6 +3,7 @@ package org.uringfuse.ring.op;
 import static org.uringfuse.ring.abi.IoUringConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import org.uringfuse.ring.abi.KernelTimespec;
 import org.uringfuse.ring.abi.Sqe;
 
 /** {@code IORING_OP_TIMEOUT}: res -ETIME when the time passed, 0 when {@code count} other CQEs came first. */
@@ -50,6 +51,12 @@ public final class Timeout extends SqeOp<Timeout> {
     Sqe.len(sqe, 1);
     Sqe.off(sqe, count);
     Sqe.opFlags(sqe, timeoutFlags);
+  }
+
+  @Override
+  public Emulation emulation() {
+    return new Emulation.Timer(KernelTimespec.nanos(timespec), (timeoutFlags & IORING_TIMEOUT_ABS) != 0,
+        (timeoutFlags & IORING_TIMEOUT_MULTISHOT) != 0, count);
   }
 
   @Override

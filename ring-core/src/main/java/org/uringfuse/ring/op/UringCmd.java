@@ -67,6 +67,11 @@ public final class UringCmd extends SqeOp<UringCmd> {
   }
 
   @Override
+  public Emulation emulation() {
+    return new Emulation.Unsupported();
+  }
+
+  @Override
   public int opcode() {
     return IORING_OP_URING_CMD;
   }

@@ -19,6 +19,7 @@ public final class LibC {
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int EFD_NONBLOCK = 0x800;
   public static final int AT_FDCWD = -100;
+  public static final int MSG_DONTWAIT = 0x40;
 
   /**
    * libc's {@code syscall(2)}: the one handle for every system call libc has no wrapper for

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.abi.Sqe;
 import org.uringfuse.testing.RequireUring;
 import org.uringfuse.ring.op.Nop;
 import org.uringfuse.ring.op.PollAdd;
@@ -221,8 +222,10 @@ class EventLoopTest {
 
   @ParameterizedTest
   @EnumSource(names = {"EPOLL"})
-  void epollBackendRefusesUringCmd(LoopOptions.Backend backend) {
+  void epollBackendRefusesUringCmdAndHandWrittenSqes(LoopOptions.Backend backend) {
     loop = LoopDriver.open(backend);
     assertEquals(-Errno.EOPNOTSUPP, LoopDriver.await(loop, UringCmd.of(0, 0)));
+    // a prep that is not a builder says nothing of what it is: never decoded, refused
+    assertEquals(-Errno.EOPNOTSUPP, LoopDriver.await(loop, sqe -> Sqe.opcode(sqe, 0)));
   }
 }
