@@ -33,15 +33,16 @@ COPY picocli-recompiled/pom.xml picocli-recompiled/pom.xml
 COPY ring-core ring-core
 COPY fuse-server fuse-server
 COPY export export
+COPY cli cli
 COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY jnr-bridge/pom.xml jnr-bridge/pom.xml
 ENV HOME=/root
-RUN ./mvnw -B -q -DskipTests package -pl export -am \
+RUN ./mvnw -B -q -DskipTests package -pl cli -am \
  && jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-java-debug-attributes --no-header-files \
       --no-man-pages --compress=zip-6 --output /opt/jre \
  && mkdir -p /opt/uringfuse/lib \
- && cp export/target/uringfuse.jar /opt/uringfuse/ && cp export/target/lib/*.jar /opt/uringfuse/lib/
+ && cp cli/target/uringfuse.jar /opt/uringfuse/ && cp cli/target/lib/*.jar /opt/uringfuse/lib/
 
 FROM ${BASE_IMAGE}
 COPY --from=build /opt/jre /opt/jre
@@ -55,7 +56,7 @@ STOPSIGNAL SIGTERM
 RUN printf '%s\n' '#!/bin/sh' \
       'exec /opt/jre/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx512m \' \
       '  -XX:ReservedCodeCacheSize=64m -XX:CICompilerCount=2 -Xss1m -XX:TrimNativeHeapInterval=5000 -Xshare:auto \' \
-      '  -cp "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*" org.uringfuse.export.cli.Main "$@"' \
+      '  -cp "/opt/uringfuse/uringfuse.jar:/opt/uringfuse/lib/*" org.uringfuse.cli.Main "$@"' \
       > /usr/local/bin/uringfuse \
  && chmod 755 /usr/local/bin/uringfuse
 ENTRYPOINT ["/usr/local/bin/uringfuse"]

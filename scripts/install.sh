@@ -25,11 +25,11 @@ fi
 "${launcher[@]}" >/dev/null
 tmp=$(mktemp -d /usr/local/lib/.uringfuse-install.XXXXXX)
 trap 'rm -rf --one-file-system "$tmp"' EXIT
-mkdir -p "$tmp/scripts" "$tmp/export/target/lib"
+mkdir -p "$tmp/scripts" "$tmp/cli/target/lib"
 cp "$ROOT/uringfuse" "$tmp/"
 cp "$ROOT/scripts/find-jdk.sh" "$ROOT/scripts/mount.fuse.uringfuse" "$tmp/scripts/"
-cp "$ROOT/export/target/uringfuse.jar" "$tmp/export/target/"
-cp "$ROOT"/export/target/lib/*.jar "$tmp/export/target/lib/"
+cp "$ROOT/cli/target/uringfuse.jar" "$tmp/cli/target/"
+cp "$ROOT"/cli/target/lib/*.jar "$tmp/cli/target/lib/"
 chown -R root:root "$tmp"
 chmod -R go-w "$tmp"
 chmod 755 "$tmp"

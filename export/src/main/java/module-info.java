@@ -1,8 +1,6 @@
-/** Ready filesystems and the {@code uringfuse} command. */
+/** Ready filesystems: the passthrough directory export and the disk-image export. */
 module org.uringfuse.export {
-  requires org.uringfuse.fuse;
-  requires info.picocli;
-  requires jdk.unsupported;
-  requires java.logging;
-  opens org.uringfuse.export.cli to info.picocli;
+  requires transitive org.uringfuse.fuse;
+  exports org.uringfuse.export.passthrough;
+  exports org.uringfuse.export.image;
 }

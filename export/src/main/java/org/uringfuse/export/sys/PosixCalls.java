@@ -46,9 +46,6 @@ public final class PosixCalls {
 
   private static final long SYS_getdents64 = 217;
 
-  private static final class SIGNAL { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("signal");
-  }
   private static final class FCHOWNAT { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("fchownat");
   }
@@ -99,9 +96,6 @@ public final class PosixCalls {
   }
   private static final class DUP { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("dup");
-  }
-  private static final class DUP2 { // linked on first use: start-up pays only for what it calls
-    static final MethodHandle H = Native.function("dup2");
   }
 
   public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
@@ -179,20 +173,5 @@ public final class PosixCalls {
 
   public static int dup(int fd) {
     return Native.intResult(Native.call(DUP.H, fd));
-  }
-
-  public static final int SIGHUP = 1;
-  private static final long SIG_DFL = 0;
-
-  /**
-   * Gives {@code sig} its default disposition again: a signal ignored when the JVM started (SIGHUP
-   * under nohup) cannot be handled through {@code sun.misc.Signal}, which leaves it ignored.
-   */
-  public static void defaultSignal(int sig) {
-    Native.call(SIGNAL.H, sig, SIG_DFL);
-  }
-
-  public static int dup2(int oldFd, int newFd) {
-    return Native.intResult(Native.call(DUP2.H, oldFd, newFd));
   }
 }

@@ -226,6 +226,32 @@ public final class FuseMount {
     return mountpoint;
   }
 
+  /**
+   * Unmounts whatever FUSE filesystem is mounted at {@code mountpoint} ({@code uringfuse umount}):
+   * umount(2), or for a user's own mount {@code fusermount3 -u}, as it was mounted. Its server then
+   * sees the end and exits. Returns an empty string, or why not in a few words.
+   */
+  public static String unmountAt(Path mountpoint) {
+    int r = FuseSyscalls.umount2(mountpoint.toString(), 0);
+    if (r == 0) {
+      return "";
+    }
+    if (r == -Errno.EPERM && FuseSyscalls.getuid() != 0 && Fusermount.available()) {
+      try {
+        return Fusermount.unmount(mountpoint, false);
+      } catch (IOException e) {
+        return e.getMessage();
+      }
+    }
+    return switch (-r) {
+      case Errno.EINVAL -> "not a mount point";
+      case Errno.EBUSY -> "busy (files are open there; close them first)";
+      case Errno.EPERM -> "permission denied (not your mount: run it as root)";
+      case Errno.ENOENT -> "does not exist";
+      default -> Errno.describe(r);
+    };
+  }
+
   /** True while the mountpoint is still mounted by this connection (read from mountinfo). */
   public boolean isMounted() {
     return mounted && mountInfo(mountpoint).map(l -> minorOf(l) == connectionId).orElse(false);

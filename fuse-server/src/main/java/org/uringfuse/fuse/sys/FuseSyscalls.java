@@ -12,7 +12,10 @@ import org.uringfuse.ring.sys.Native;
 public final class FuseSyscalls {
   private FuseSyscalls() {}
 
+  public static final int O_WRONLY = 01;
   public static final int O_RDWR = 02;
+  public static final int O_CREAT = 0100;
+  public static final int O_APPEND = 02000;
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 02000000;
   public static final int O_PATH = 010000000;
@@ -36,6 +39,15 @@ public final class FuseSyscalls {
   private static final MethodHandle IOCTL_PTR = Native.function("ioctl");
   private static final MethodHandle GETUID = Native.function("getuid");
   private static final MethodHandle GETGID = Native.function("getgid");
+  private static final class DUP2 { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("dup2");
+  }
+  private static final class SIGNAL { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("signal");
+  }
+
+  public static final int SIGHUP = 1;
+  private static final long SIG_DFL = 0;
 
   public static int mount(String source, String target, String type, long flags, String data) {
     try (Arena a = Arena.ofConfined()) {
@@ -96,5 +108,17 @@ public final class FuseSyscalls {
 
   public static int getgid() {
     return (int) Native.call(GETGID);
+  }
+
+  public static int dup2(int oldFd, int newFd) {
+    return Native.intResult(Native.call(DUP2.H, oldFd, newFd));
+  }
+
+  /**
+   * Gives {@code sig} its default disposition again: a signal ignored when the JVM started (SIGHUP
+   * under nohup) cannot be handled through {@code sun.misc.Signal}, which leaves it ignored.
+   */
+  public static void defaultSignal(int sig) {
+    Native.call(SIGNAL.H, sig, SIG_DFL);
   }
 }

@@ -1,4 +1,4 @@
-package org.uringfuse.export.cli;
+package org.uringfuse.cli;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.uringfuse.export.cli;
+package org.uringfuse.cli;
 
 /** Exit codes of the {@code uringfuse} command, listed in {@code --help}. */
 public final class ExitCodes {

@@ -1,4 +1,4 @@
-package org.uringfuse.export.cli;
+package org.uringfuse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

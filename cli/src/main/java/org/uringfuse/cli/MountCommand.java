@@ -1,4 +1,4 @@
-package org.uringfuse.export.cli;
+package org.uringfuse.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.uringfuse.export.image.ImageFs;
 import org.uringfuse.export.passthrough.PassthroughFs;
+import org.uringfuse.fuse.UserMounts;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.server.FuseServer;
 import org.uringfuse.fuse.server.FuseUringUnavailableException;
+import org.uringfuse.fuse.server.LogReopen;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.server.SignalShutdown;
-import org.uringfuse.fuse.sys.FuseSyscalls;
 import org.uringfuse.fuse.transport.TransportKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,7 +158,7 @@ final class MountCommand implements Callable<Integer> {
 
   /** The mistakes a user makes most, each in one line; null when the paths are fine. */
   String checkPaths() {
-    String userProblem = FuseSyscalls.getuid() != 0 ? UserMounts.problem() : null;
+    String userProblem = UserMounts.runningAsRoot() ? null : UserMounts.problem();
     if (userProblem != null) {
       return "mounting as a user: " + userProblem;
     }

@@ -1,10 +1,11 @@
-package org.uringfuse.export.cli;
+package org.uringfuse.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.uringfuse.fuse.FuseUringSupport;
+import org.uringfuse.fuse.UserMounts;
 import org.uringfuse.ring.IoUring;
 import org.uringfuse.ring.Probe;
 import org.uringfuse.ring.Ring;
