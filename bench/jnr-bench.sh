@@ -11,8 +11,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 fio_preflight jnr-bench libfuse2
-(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl jnr-bridge -am) >&2
-CP="$ROOT/jnr-bridge/target/jnr-bridge-0.1.0-SNAPSHOT.jar:$ROOT/jnr-bridge/target/lib/*"
+(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl examples -am) >&2
+CP="$ROOT/examples/target/examples-0.1.0-SNAPSHOT.jar:$ROOT/examples/target/lib/*"
 OUT=$ROOT/bench/out
 SIZE=64m
 mkdir -p "$OUT"
@@ -30,7 +30,7 @@ trap cleanup EXIT
 serve() {  # target loop [fuse args...]
   local target=$1; shift
   "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${UF_JAVA_OPTS:-} -cp "$CP" \
-    org.uringfuse.jnr.examples.JnrMemoryFsMain "$MNT" "$@" > "$WORK/$target.log" 2>&1 &
+    org.uringfuse.examples.jnr.JnrMemoryFsMain "$MNT" "$@" > "$WORK/$target.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do mountpoint -q "$MNT" && return 0; sleep 0.1; done
   cat "$WORK/$target.log" >&2; exit 1

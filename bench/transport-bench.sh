@@ -9,8 +9,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 fio_preflight transport-bench
-(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl fuse-server -am) >&2
-CP="$ROOT/fuse-server/target/classes:$ROOT/ring-core/target/classes"
+(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl examples -am) >&2
+CP="$ROOT/examples/target/examples-0.1.0-SNAPSHOT.jar:$ROOT/examples/target/lib/*"
 OUT=$ROOT/bench/out
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/uringfuse-bench.XXXXXX)
@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 start_server() {  # transport
   "$JAVA" --enable-native-access=ALL-UNNAMED ${UF_JAVA_OPTS:-} -cp "$CP" \
-    org.uringfuse.fuse.examples.MemoryFsMain "$MNT" "$1" > "$WORK/server.log" 2>&1 &
+    org.uringfuse.examples.MemoryFsMain "$MNT" "$1" > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do grep -q '^mounted' "$WORK/server.log" && return 0; sleep 0.1; done
   cat "$WORK/server.log" >&2; exit 1

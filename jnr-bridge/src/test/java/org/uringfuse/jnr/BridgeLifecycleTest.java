@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.testkit.MountFixture;
+import org.uringfuse.testkit.ServerThreads;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -171,7 +172,7 @@ class BridgeLifecycleTest {
       reader.shutdownNow();
     }
     assertEquals(1, fs.destroys.get(), "destroy ran once");
-    BridgeThreads.assertNoneLeft();
+    ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
   }
 
   @ParameterizedTest
@@ -188,7 +189,7 @@ class BridgeLifecycleTest {
         reads.add(readers.submit(() -> Files.readString(p)));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> fs.slowReads.get() == blocked);
-      assertTrue(BridgeThreads.workers().size() >= blocked, "the pool grew past its 16 core threads: " + BridgeThreads.workers().size());
+      assertTrue(ServerThreads.named(WorkerPool.THREAD_PREFIX).size() >= blocked, "the pool grew past its 16 core threads: " + ServerThreads.named(WorkerPool.THREAD_PREFIX).size());
       assertEquals("fast", Files.readString(mnt.resolve("fast")), "one more request is still served");
       fs.releaseSlow.countDown();
       for (Future<String> r : reads) {
@@ -198,7 +199,7 @@ class BridgeLifecycleTest {
       fs.releaseSlow.countDown();
       readers.shutdownNow();
     }
-    BridgeThreads.assertNoneLeft();
+    ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
   }
 
   @ParameterizedTest
@@ -211,7 +212,7 @@ class BridgeLifecycleTest {
     assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "the bridge noticed the unmount");
     assertFalse(m.isMounted());
     assertEquals(1, fs.destroys.get());
-    BridgeThreads.assertNoneLeft();
+    ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
     assertEquals(0, m.server().unansweredRequests());
   }
 
@@ -233,7 +234,7 @@ class BridgeLifecycleTest {
       unmount.get(20, TimeUnit.SECONDS);
       assertEquals(0, m.server().unansweredRequests());
       assertTrue(m.awaitUnmount(Duration.ofSeconds(10)));
-      BridgeThreads.assertNoneLeft();
+      ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
     } finally {
       fs.releaseSlow.countDown();
       threads.shutdownNow();
@@ -255,7 +256,7 @@ class BridgeLifecycleTest {
       fs.umount();
       JnrMount m = blocking.get(10, TimeUnit.SECONDS);
       assertFalse(m.isMounted());
-      BridgeThreads.assertNoneLeft();
+      ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
     } finally {
       mounter.shutdownNow();
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.uringfuse.fuse.examples.MemoryFs;
+import org.uringfuse.examples.MemoryFs;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.fuse.transport.UringQueues;
 import org.uringfuse.ring.Errno;

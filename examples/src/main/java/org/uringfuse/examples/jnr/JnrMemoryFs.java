@@ -1,4 +1,4 @@
-package org.uringfuse.jnr.examples;
+package org.uringfuse.examples.jnr;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

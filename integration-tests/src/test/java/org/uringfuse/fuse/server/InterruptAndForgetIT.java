@@ -19,7 +19,7 @@ import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Replies.ReplyData;
 import org.uringfuse.fuse.api.Replies.ReplyEntry;
 import org.uringfuse.fuse.api.Request;
-import org.uringfuse.fuse.examples.MemoryFs;
+import org.uringfuse.examples.MemoryFs;
 import org.uringfuse.fuse.server.Opcode;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.testkit.MountFixture;

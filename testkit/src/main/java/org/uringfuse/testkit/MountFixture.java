@@ -1,7 +1,5 @@
 package org.uringfuse.testkit;
 
-import org.uringfuse.testing.RequireUring;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.uringfuse.fuse.FuseUringSupport;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.server.FuseServer;
@@ -26,20 +26,30 @@ import org.uringfuse.fuse.transport.TransportKind;
 
 /**
  * A real mount for a test: a temporary mountpoint, the filesystem served on the requested
- * transport, and on close an unmount followed by checks that nothing leaked (no unanswered
- * requests, no /dev/fuse, io_uring, eventfd or epoll fds left open, the mount gone).
+ * transport (checked: FUSE-over-io_uring really negotiated when asked for), and on close an
+ * unmount followed by checks that nothing leaked (no unanswered requests, no /dev/fuse, io_uring,
+ * eventfd or epoll fds left open, no server thread left running, the mount gone). {@link FuseMountExtension} makes one per test
+ * and transport; tests may also make their own with {@link #mount}.
+ *
+ * <p>The uring transport needs FUSE-over-io_uring: without it a test is skipped, or fails when the
+ * system property {@code uf.requireUring} is {@code 1} (a machine that must have it).
  */
 public final class MountFixture implements AutoCloseable {
   public final Path dir;
   public final Path mnt;
   public final FuseServer server;
+  private final AutoCloseable closer;
   private final Map<String, Integer> kernelFdsBefore;
+  private final Set<Thread> threadsBefore;
 
-  private MountFixture(Path dir, Path mnt, FuseServer server, Map<String, Integer> before) {
+  private MountFixture(Path dir, Path mnt, Mounter.Served served, Map<String, Integer> fdsBefore,
+      Set<Thread> threadsBefore) {
     this.dir = dir;
     this.mnt = mnt;
-    this.server = server;
-    this.kernelFdsBefore = before;
+    this.server = served.server();
+    this.closer = served.closer();
+    this.kernelFdsBefore = fdsBefore;
+    this.threadsBefore = threadsBefore;
   }
 
   public static MountFixture mount(Filesystem fs, TransportKind transport) throws IOException {
@@ -54,8 +64,15 @@ public final class MountFixture implements AutoCloseable {
   /** Mounts on a directory, or over a regular file when {@code fileMountpoint}. */
   public static MountFixture mount(Filesystem fs, TransportKind transport, MountOptions options,
       boolean fileMountpoint) throws IOException {
+    return mount(Mounter.of(() -> fs, options), transport, fileMountpoint);
+  }
+
+  /** Mounts what {@code mounter} serves on a new temporary directory (or regular file). */
+  public static MountFixture mount(Mounter mounter, TransportKind transport, boolean fileMountpoint)
+      throws IOException {
     requireTransport(transport);
     Map<String, Integer> before = kernelFds();
+    Set<Thread> threadsBefore = ServerThreads.uringfuseThreads();
     Path dir = Files.createTempDirectory("uringfuse-test");
     Path mnt = dir.resolve("mnt");
     if (fileMountpoint) {
@@ -63,30 +80,39 @@ public final class MountFixture implements AutoCloseable {
     } else {
       Files.createDirectory(mnt);
     }
-    FuseServer server = FuseServer.start(fs, mnt, options.withTransport(transport));
+    Mounter.Served served = mounter.mount(mnt, transport);
+    MountFixture m = new MountFixture(dir, mnt, served, before, threadsBefore);
     try {
-      await().atMost(Duration.ofSeconds(10)).until(server::isMounted);
+      await().atMost(Duration.ofSeconds(10)).until(served.server()::isMounted);
       if (transport == TransportKind.URING) {
-        assertEquals("uring", server.transport(), "FUSE-over-io_uring must really be negotiated");
+        assertEquals("uring", served.server().transport(), "FUSE-over-io_uring must really be negotiated");
       } else if (transport == TransportKind.CLASSIC) {
-        assertEquals("classic", server.transport());
+        assertEquals("classic", served.server().transport());
       }
     } catch (RuntimeException | AssertionError e) {
-      server.close();   // a failed check must not leave the mount behind for the next test
+      m.end();   // a failed check must not leave the mount behind for the next test
       throw e;
     }
-    return new MountFixture(dir, mnt, server, before);
+    return m;
   }
 
-  /** The uring transport needs the kernel's FUSE-over-io_uring: a failure on CI, a skip elsewhere. */
+  /** The mountpoint. */
+  public Path path() {
+    return mnt;
+  }
+
+  /**
+   * The uring transport needs the kernel's FUSE-over-io_uring: a skip where it is missing, a
+   * failure where {@code uf.requireUring=1} says the machine must have it.
+   */
   public static void requireTransport(TransportKind transport) {
     if (transport == TransportKind.URING) {
-      RequireUring.ioUring();
       FuseUringSupport.Status s = FuseUringSupport.check();
-      if (RequireUring.required()) {
-        assertTrue(s.usable(), "FUSE-over-io_uring required (UF_REQUIRE_URING=1): " + s.reason());
+      String required = System.getProperty("uf.requireUring", "");
+      if (required.equals("1") || required.equalsIgnoreCase("true")) {
+        assertTrue(s.usable(), "FUSE-over-io_uring required (uf.requireUring=1): " + s.reason());
       } else {
-        org.junit.jupiter.api.Assumptions.assumeTrue(s.usable(), s.reason());
+        Assumptions.assumeTrue(s.usable(), s.reason());
       }
     }
   }
@@ -119,12 +145,22 @@ public final class MountFixture implements AutoCloseable {
     }
   }
 
+  /** Ends the mount the way its mounter says (FuseServer.close, JnrMount.close...). */
+  private void end() {
+    try {
+      closer.close();
+    } catch (Exception e) {
+      throw new AssertionError("closing the mount failed", e);
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    server.close();
+    end();
     assertFalse(server.isMounted(), "still mounted after close");
     assertEquals(0, server.unansweredRequests(), "unanswered requests at unmount");
     assertEquals(kernelFdsBefore, kernelFds(), "kernel fds leaked by the server");
+    ServerThreads.assertNoneLeftSince(threadsBefore);
     try (Stream<Path> s = Files.walk(dir)) {
       List<Path> all = new ArrayList<>(s.toList());
       all.sort((a, b) -> b.getNameCount() - a.getNameCount());

@@ -1,4 +1,4 @@
-package org.uringfuse.fuse.examples;
+package org.uringfuse.examples;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import org.uringfuse.fuse.transport.TransportKind;
  * Serves a {@link MemoryFs} at a mountpoint until it is unmounted or the process gets SIGTERM/SIGINT.
  * Used by the process-level tests and the transport benchmark.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.uringfuse.fuse.examples.MemoryFsMain MOUNTPOINT [classic|uring|auto] [THREADS] [QUEUE_DEPTH]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.uringfuse.examples.MemoryFsMain MOUNTPOINT [classic|uring|auto] [THREADS] [QUEUE_DEPTH]</pre>
  *
  * Prints {@code mounted <transport>} once the mount is live, exits 0 after a clean end.
  */

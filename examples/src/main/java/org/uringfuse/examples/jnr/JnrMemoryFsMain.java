@@ -1,4 +1,4 @@
-package org.uringfuse.jnr.examples;
+package org.uringfuse.examples.jnr;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import org.uringfuse.jnr.UringFuse;
  * Mounts a {@link JnrMemoryFs} either on jnr-fuse's own loop (libfuse 2) or on uringfuse, for the
  * comparison benchmark and by hand. Blocks until unmounted.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.uringfuse.jnr.examples.JnrMemoryFsMain MOUNTPOINT jnr|uringfuse [FUSE_ARGS...]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.uringfuse.examples.jnr.JnrMemoryFsMain MOUNTPOINT jnr|uringfuse [FUSE_ARGS...]</pre>
  *
  * With {@code uringfuse}, FUSE_ARGS may pick the transport ({@code -o transport=classic}).
  * Prints {@code mounted <loop>} once the mount is live.

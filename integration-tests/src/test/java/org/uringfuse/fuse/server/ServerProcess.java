@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.uringfuse.fuse.examples.MemoryFsMain;
+import org.uringfuse.examples.MemoryFsMain;
 import org.uringfuse.ring.IoUring;
 
 /** A MemoryFs server in a child JVM, for tests that signal or kill the server process. */

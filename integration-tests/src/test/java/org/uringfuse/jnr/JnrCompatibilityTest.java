@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.transport.TransportKind;
-import org.uringfuse.jnr.examples.JnrMemoryFs;
+import org.uringfuse.examples.jnr.JnrMemoryFs;
 import org.uringfuse.testkit.MountFixture;
+import org.uringfuse.testkit.ServerThreads;
 import ru.serce.jnrfuse.AbstractFuseFS;
 import ru.serce.jnrfuse.examples.HelloFuse;
 import ru.serce.jnrfuse.examples.MemoryFS;
@@ -134,7 +135,7 @@ class JnrCompatibilityTest {
       assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "the bridge ended after fs.umount()");
       assertFalse(FuseMount.isMountPoint(mnt));
       assertEquals(0, m.server().unansweredRequests());
-      BridgeThreads.assertNoneLeft();
+      ServerThreads.assertNoneLeft(WorkerPool.THREAD_PREFIX);
     }
   }
 

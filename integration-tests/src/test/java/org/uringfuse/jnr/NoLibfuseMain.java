@@ -2,7 +2,7 @@ package org.uringfuse.jnr;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.uringfuse.jnr.examples.JnrMemoryFs;
+import org.uringfuse.examples.jnr.JnrMemoryFs;
 
 /**
  * Run by {@link NoLibfuseTest} in a mount namespace where libfuse 2 cannot be opened. Mode

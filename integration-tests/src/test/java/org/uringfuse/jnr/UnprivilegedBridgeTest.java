@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.transport.TransportKind;
-import org.uringfuse.jnr.examples.JnrMemoryFs;
+import org.uringfuse.examples.jnr.JnrMemoryFs;
 import org.uringfuse.testkit.MountFixture;
 
 /**
@@ -129,7 +129,7 @@ class UnprivilegedBridgeTest {
     MountFixture.run("chown", user + ":" + user, mnt.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process server = new ProcessBuilder(asUser(java, "--enable-native-access=ALL-UNNAMED", "-cp", userClassPath(),
-        "org.uringfuse.jnr.examples.JnrMemoryFsMain", mnt.toString(), "uringfuse", "-o", "transport=" + transport))
+        "org.uringfuse.examples.jnr.JnrMemoryFsMain", mnt.toString(), "uringfuse", "-o", "transport=" + transport))
         .redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package org.uringfuse.fuse.examples;
+package org.uringfuse.examples;
 
 import static org.uringfuse.fuse.api.Attr.S_IFDIR;
 import static org.uringfuse.fuse.api.Attr.S_IFLNK;
