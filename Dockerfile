@@ -37,6 +37,8 @@ COPY cli cli
 COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY jnr-bridge/pom.xml jnr-bridge/pom.xml
+COPY testkit/pom.xml testkit/pom.xml
+COPY examples/pom.xml examples/pom.xml
 ENV HOME=/root
 RUN ./mvnw -B -q -DskipTests package -pl cli -am \
  && jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-java-debug-attributes --no-header-files \

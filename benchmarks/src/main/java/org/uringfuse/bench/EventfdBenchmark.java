@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.EventLoops;
@@ -80,7 +81,7 @@ public class EventfdBenchmark {
           wakeupCount++;
           eventCount += buf.get(JAVA_LONG, 0);
         }
-        if (res != -org.uringfuse.ring.Errno.ECANCELED) {
+        if (res != -Errno.ECANCELED) {
           loop.addSqe(read, h[0]);
         }
       };

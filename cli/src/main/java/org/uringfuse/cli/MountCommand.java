@@ -9,9 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.uringfuse.export.image.ImageFs;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.fuse.UserMounts;
+import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.server.FuseServer;
@@ -113,20 +117,20 @@ final class MountCommand implements Callable<Integer> {
   }
 
   /** Sets the level of uringfuse's log (java.util.logging underneath System.Logger). Keeps a reference. */
-  private static final java.util.logging.Logger URINGFUSE_LOG = java.util.logging.Logger.getLogger("org.uringfuse");
+  private static final Logger URINGFUSE_LOG = Logger.getLogger("org.uringfuse");
 
   static void applyLogLevel(String name) {
-    java.util.logging.Level level = switch (name.toLowerCase()) {
-      case "error" -> java.util.logging.Level.SEVERE;
-      case "warning", "warn" -> java.util.logging.Level.WARNING;
-      case "info" -> java.util.logging.Level.INFO;
-      case "debug" -> java.util.logging.Level.FINE;
+    Level level = switch (name.toLowerCase()) {
+      case "error" -> Level.SEVERE;
+      case "warning", "warn" -> Level.WARNING;
+      case "info" -> Level.INFO;
+      case "debug" -> Level.FINE;
       default -> throw new IllegalArgumentException("--log-level must be error, warning, info or debug, not '" + name + "'");
     };
     // uringfuse's own loggers only: the JDK's debug output stays out of the way
     URINGFUSE_LOG.setLevel(level);   // held in a field: JUL keeps loggers weakly
-    if (level.intValue() < java.util.logging.Level.INFO.intValue()) {
-      for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+    if (level.intValue() < Level.INFO.intValue()) {
+      for (Handler h : Logger.getLogger("").getHandlers()) {
         h.setLevel(level);
       }
     }
@@ -207,7 +211,7 @@ final class MountCommand implements Callable<Integer> {
     }
     try {
       return Files.exists(source) && !Files.isDirectory(source)
-          && (((Integer) Files.getAttribute(source, "unix:mode")) & org.uringfuse.fuse.api.Attr.S_IFMT) == org.uringfuse.fuse.api.Attr.S_IFBLK;
+          && (((Integer) Files.getAttribute(source, "unix:mode")) & Attr.S_IFMT) == Attr.S_IFBLK;
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -36,6 +35,7 @@ import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.ring.Errno;
 
 /**
  * An in-memory filesystem on the inode-level API: regular files, directories, symlinks, hard links,

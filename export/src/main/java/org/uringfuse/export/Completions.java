@@ -1,8 +1,8 @@
 package org.uringfuse.export;
 
 import java.util.function.LongConsumer;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Replies.Reply;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 
 /** Turning the CQE of an export's backing I/O into the answer of the FUSE request it serves. */
@@ -16,7 +16,7 @@ public final class Completions {
   public static CqeHandler countOrError(LongConsumer ok, Reply reply) {
     return (res, flags) -> {
       if (res < 0) {
-        reply.error(Errno.ofNegative(res));
+        reply.error(Errno.ofResult(res));
       } else {
         ok.accept(res);
       }

@@ -1,6 +1,7 @@
 package org.uringfuse.jnr;
 
 import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.AbstractFuseFS;
 import ru.serce.jnrfuse.LibFuse;
@@ -39,7 +40,7 @@ final class BridgeLibFuse implements LibFuse {
       mp.set(fs, mountPoint);
       Field mounted = AbstractFuseFS.class.getDeclaredField("mounted");
       mounted.setAccessible(true);
-      ((java.util.concurrent.atomic.AtomicBoolean) mounted.get(fs)).set(true);
+      ((AtomicBoolean) mounted.get(fs)).set(true);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException("cannot adapt this jnr-fuse version's AbstractFuseFS: " + e, e);
     }

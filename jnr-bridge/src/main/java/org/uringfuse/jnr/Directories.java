@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import jnr.ffi.Pointer;
+import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Replies.ReplyDirectory;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -79,7 +80,7 @@ final class Directories {
     public int apply(Pointer buf, ByteBuffer name, Pointer stbuf, long off) {
       String n = cString(name);
       FileStat st = stbuf == null ? null : FileStat.of(stbuf);
-      int type = st == null ? 0 : org.uringfuse.fuse.api.Attr.direntType(st.st_mode.intValue());
+      int type = st == null ? 0 : Attr.direntType(st.st_mode.intValue());
       long ino = inos.ino(n, st);
       if (off != 0) {
         handle.filled = false;

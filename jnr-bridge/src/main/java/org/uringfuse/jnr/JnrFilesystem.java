@@ -14,10 +14,10 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.ToIntFunction;
 import jnr.ffi.Pointer;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -33,6 +33,7 @@ import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.ring.Errno;
 import ru.serce.jnrfuse.FuseFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -104,7 +105,7 @@ final class JnrFilesystem implements Filesystem {
         return;
       }
       int res = getattrOf(path);
-      if (res == -Errno.ENOENT.value() && options.negativeTimeoutNanos() > 0) {
+      if (res == -Errno.ENOENT && options.negativeTimeoutNanos() > 0) {
         reply.ok(Entry.negative(options.negativeTimeoutNanos()));
       } else if (res != 0) {
         reply.error(errno(res));
@@ -127,7 +128,7 @@ final class JnrFilesystem implements Filesystem {
         reply.error(Errno.ENOENT);
         return;
       }
-      int res = -Errno.ENOSYS.value();
+      int res = -Errno.ENOSYS;
       if ((mode & Attr.S_IFMT) == Attr.S_IFREG && has.has("create")) {
         FuseFileInfo fi = CallScratch.current().fileInfo(O_CREAT | O_EXCL | O_WRONLY, 0, 0);
         res = fs.create(path, mode, fi);
@@ -141,7 +142,7 @@ final class JnrFilesystem implements Filesystem {
           }
         }
       }
-      if (res == -Errno.ENOSYS.value()) {
+      if (res == -Errno.ENOSYS) {
         makeName(parent, name, "mknod", p -> fs.mknod(p, mode, Integer.toUnsignedLong(rdev)), reply);
       } else {
         reply.error(errno(res));
@@ -172,15 +173,15 @@ final class JnrFilesystem implements Filesystem {
   }
 
   /** {@code op} on {@code path}: ENOENT when the node has no path, ENOSYS when the callback is missing. */
-  private int onPath(String path, String callback, java.util.function.ToIntFunction<String> op) {
+  private int onPath(String path, String callback, ToIntFunction<String> op) {
     if (path == null) {
-      return -Errno.ENOENT.value();
+      return -Errno.ENOENT;
     }
-    return has.has(callback) ? op.applyAsInt(path) : -Errno.ENOSYS.value();
+    return has.has(callback) ? op.applyAsInt(path) : -Errno.ENOSYS;
   }
 
   /** A callback that makes {@code name} under {@code parent}, then the lookup of it for the entry reply. */
-  private void makeName(long parent, String name, String callback, java.util.function.ToIntFunction<String> make,
+  private void makeName(long parent, String name, String callback, ToIntFunction<String> make,
       ReplyEntry reply) {
     String path = nodes.childPath(parent, name);
     int res = onPath(path, callback, make);
@@ -204,7 +205,7 @@ final class JnrFilesystem implements Filesystem {
       if (!options.hardRemove() && nodes.isOpen(parent, name)) {
         res = hide(parent, name, path);
       } else {
-        res = has.has("unlink") ? fs.unlink(path) : -Errno.ENOSYS.value();
+        res = has.has("unlink") ? fs.unlink(path) : -Errno.ENOSYS;
         if (res == 0) {
           nodes.remove(parent, name);
         }
@@ -260,15 +261,15 @@ final class JnrFilesystem implements Filesystem {
   /** libfuse's hide_node: an open file being unlinked or replaced is renamed to a hidden name. */
   private int hide(long parent, String name, String path) {
     if (!has.has("rename")) {
-      return -Errno.ENOSYS.value();
+      return -Errno.ENOSYS;
     }
     for (int attempt = 0; attempt < 10; attempt++) {
       String hidden = nodes.hiddenName(parent, name);
       String hiddenPath = nodes.childPath(parent, hidden);
       if (hiddenPath == null) {
-        return -Errno.ENOENT.value();
+        return -Errno.ENOENT;
       }
-      if (getattrOf(hiddenPath) != -Errno.ENOENT.value()) {
+      if (getattrOf(hiddenPath) != -Errno.ENOENT) {
         continue;   // the name is taken (or unknown): try another, as libfuse does
       }
       int res = fs.rename(path, hiddenPath);
@@ -277,7 +278,7 @@ final class JnrFilesystem implements Filesystem {
       }
       return res;
     }
-    return -Errno.EBUSY.value();
+    return -Errno.EBUSY;
   }
 
   /** libfuse's fuse_destroy: hidden files still there at the end are unlinked. */
@@ -319,12 +320,12 @@ final class JnrFilesystem implements Filesystem {
       long fh = c.fileHandle().orElse(-1);
       int res = 0;
       if (c.hasMode()) {
-        res = has.has("chmod") ? fs.chmod(path, c.mode()) : -Errno.ENOSYS.value();
+        res = has.has("chmod") ? fs.chmod(path, c.mode()) : -Errno.ENOSYS;
       }
       if (res == 0 && (c.has(FATTR_UID) || c.has(FATTR_GID))) {
         long uid = c.hasUid() ? Integer.toUnsignedLong(c.uid()) : 0xffffffffL;
         long gid = c.hasGid() ? Integer.toUnsignedLong(c.gid()) : 0xffffffffL;
-        res = has.has("chown") ? fs.chown(path, uid, gid) : -Errno.ENOSYS.value();
+        res = has.has("chown") ? fs.chown(path, uid, gid) : -Errno.ENOSYS;
       }
       if (res == 0 && c.hasSize()) {
         res = truncate(path, c.size(), fh);
@@ -332,7 +333,7 @@ final class JnrFilesystem implements Filesystem {
       if (res == 0 && c.has(FATTR_ATIME) && c.has(FATTR_MTIME)) {
         // libfuse 2 without utime_omit_ok (jnr-fuse never sets it): only when both times change, and
         // with the times the kernel sent (for "now" too); a change of one time alone is not passed on.
-        res = has.has("utimens") ? fs.utimens(path, times(c)) : -Errno.ENOSYS.value();
+        res = has.has("utimens") ? fs.utimens(path, times(c)) : -Errno.ENOSYS;
       }
       if (res == 0) {
         res = stat(path, fh);
@@ -354,7 +355,7 @@ final class JnrFilesystem implements Filesystem {
     if (fh != -1 && has.has("ftruncate")) {
       return fs.ftruncate(path, size, CallScratch.current().fileInfo(0, fh, 0));
     }
-    return has.has("truncate") ? fs.truncate(path, size) : -Errno.ENOSYS.value();
+    return has.has("truncate") ? fs.truncate(path, size) : -Errno.ENOSYS;
   }
 
   private static Timespec[] times(SetAttr c) {
@@ -368,7 +369,7 @@ final class JnrFilesystem implements Filesystem {
 
   /** The filesystem's getattr into the scratch stat, ENOSYS when it has none. */
   private int getattrOf(String path) {
-    return has.has("getattr") ? fs.getattr(path, CallScratch.current().clearStat()) : -Errno.ENOSYS.value();
+    return has.has("getattr") ? fs.getattr(path, CallScratch.current().clearStat()) : -Errno.ENOSYS;
   }
 
   /** getattr, or fgetattr when the caller used an open file and the filesystem has it. */
@@ -389,7 +390,7 @@ final class JnrFilesystem implements Filesystem {
       }
       CallScratch s = CallScratch.current();
       s.linkMemory.fill((byte) 0);
-      int res = has.has("readlink") ? fs.readlink(path, s.link, CallScratch.PATH_MAX + 1) : -Errno.ENOSYS.value();
+      int res = has.has("readlink") ? fs.readlink(path, s.link, CallScratch.PATH_MAX + 1) : -Errno.ENOSYS;
       if (res != 0) {
         reply.error(errno(res));
         return;
@@ -523,7 +524,7 @@ final class JnrFilesystem implements Filesystem {
   public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
     run(req, 0, reply, "flush", () -> {
       String path = nodes.path(node);   // null for a nameless node: libfuse passes NULL too
-      int res = has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS.value();
+      int res = has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS;
       answer(reply, res);
     });
   }
@@ -656,7 +657,7 @@ final class JnrFilesystem implements Filesystem {
     run(req, 0, reply, "fsyncdir", () -> {
       Directories.Handle h = dirs.get(fh);
       String path = nodes.path(node);
-      int res = h == null ? -Errno.ENOENT.value()
+      int res = h == null ? -Errno.ENOENT
           : onPath(path, "fsyncdir", p -> fs.fsyncdir(p, CallScratch.current().fileInfo(0, h.userFh, 0)));
       answer(reply, res);
     });
@@ -671,7 +672,7 @@ final class JnrFilesystem implements Filesystem {
       Statvfs st = CallScratch.current().clearStatvfs();
       int res = 0;
       if (path == null) {
-        res = -Errno.ENOENT.value();
+        res = -Errno.ENOENT;
       } else if (has.has("statfs")) {
         res = fs.statfs(path, st);
       } else {
@@ -769,15 +770,14 @@ final class JnrFilesystem implements Filesystem {
   }
 
   /**
-   * A callback's negative errno as an {@link Errno}. As in libfuse 2, a positive value or one below
-   * -1000 where 0 or -errno was due is ERANGE; other values the kernel would refuse are EIO.
+   * A callback's negative errno as the errno to answer. As in libfuse 2, a positive value or one
+   * below -1000 where 0 or -errno was due is ERANGE; other values the kernel would refuse are EIO.
    */
-  static Errno errno(int res) {
+  static int errno(int res) {
     if (res > 0 || res <= -1000) {
       return Errno.ERANGE;
     }
-    int e = -res;
-    return e > 0 && e < 512 ? new Errno(e) : Errno.EIO;
+    return Errno.ofResult(res);
   }
 
   /**

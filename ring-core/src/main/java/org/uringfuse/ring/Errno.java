@@ -3,8 +3,11 @@ package org.uringfuse.ring;
 import java.util.Map;
 
 /**
- * Linux errno values (x86_64/aarch64 generic numbering) and their names. uringfuse passes errors as
- * negative ints ({@code -errno}, as {@code cqe.res} does); this class names them for messages.
+ * Linux errno values (x86_64/aarch64 generic numbering) and their names: the one errno type of
+ * uringfuse. Kernel results carry them negated ({@code -errno}, as {@code cqe.res} and the syscall
+ * wrappers return them); a filesystem answers with the positive value
+ * ({@code reply.error(Errno.ENOENT)}), as libfuse's {@code fuse_reply_err} and fuser's
+ * {@code reply.error} take it.
  */
 public final class Errno {
   private Errno() {}
@@ -79,6 +82,15 @@ public final class Errno {
       Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),
       Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EALREADY, "EALREADY"),
       Map.entry(ESTALE, "ESTALE"), Map.entry(EDQUOT, "EDQUOT"), Map.entry(ECANCELED, "ECANCELED"));
+
+  /**
+   * The errno of a negative kernel result ({@code cqe.res}, a syscall wrapper's return). Values FUSE
+   * cannot carry (the kernel accepts 1..511; kernel-internal codes such as ERESTARTSYS lie above)
+   * become EIO, so a completion always has an answer to send.
+   */
+  public static int ofResult(long res) {
+    return res < 0 && res > -512 ? (int) -res : EIO;
+  }
 
   /** The symbolic name of an errno, positive or negative ({@code -2} and {@code 2} both give ENOENT). */
   public static String name(int errno) {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.mode_t;
 import jnr.ffi.types.off_t;
@@ -455,7 +457,7 @@ public class JnrMemoryFs extends FuseStubFS {
   }
 
   /** Runs {@code op} on the regular file at {@code path} under the read or write lock, or returns the errno. */
-  private int withFile(String path, boolean write, java.util.function.ToIntFunction<File> op) {
+  private int withFile(String path, boolean write, ToIntFunction<File> op) {
     var l = write ? lock.writeLock() : lock.readLock();
     l.lock();
     try {
@@ -554,7 +556,7 @@ public class JnrMemoryFs extends FuseStubFS {
     return v.length;
   }
 
-  private int withNode(String path, java.util.function.ToIntFunction<Node> op) {
+  private int withNode(String path, ToIntFunction<Node> op) {
     lock.readLock().lock();
     try {
       Node n = find(path);
@@ -575,7 +577,7 @@ public class JnrMemoryFs extends FuseStubFS {
     return found != 0 ? found : res[0];
   }
 
-  private int update(String path, java.util.function.Consumer<Node> change) {
+  private int update(String path, Consumer<Node> change) {
     lock.writeLock().lock();
     try {
       Node n = find(path);

@@ -14,11 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
-import org.uringfuse.export.sys.Statx;
+import org.uringfuse.export.sys.StatxBuffer;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -32,6 +31,7 @@ import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
@@ -107,31 +107,31 @@ public final class ImageFs implements Filesystem {
       int direct = options.directIo() ? O_DIRECT : 0;
       boolean ro = options.readOnly();
       int fd = LibC.openat(AT_FDCWD, path, (ro ? O_RDONLY : O_RDWR) | direct | O_CLOEXEC, 0);
-      if (fd < 0 && !ro && (fd == -org.uringfuse.ring.Errno.EACCES || fd == -org.uringfuse.ring.Errno.EROFS
-          || fd == -org.uringfuse.ring.Errno.EPERM)) {
+      if (fd < 0 && !ro && (fd == -Errno.EACCES || fd == -Errno.EROFS
+          || fd == -Errno.EPERM)) {
         LOG.log(Level.WARNING, "image {0} is not writable ({1}): exporting it read-only", image,
-            org.uringfuse.ring.Errno.name(fd));
+            Errno.name(fd));
         ro = true;
         fd = LibC.openat(AT_FDCWD, path, O_RDONLY | direct | O_CLOEXEC, 0);
       }
       if (fd < 0) {
-        throw new IOException("cannot open image " + image + ": " + org.uringfuse.ring.Errno.describe(fd));
+        throw new IOException("cannot open image " + image + ": " + Errno.describe(fd));
       }
       if (PosixCalls.flock(fd, LOCK_EX | LOCK_NB) < 0) {
         LibC.close(fd);
         throw new IOException("image " + image + " is in use: another export (or program) holds its lock");
       }
-      MemorySegment st = a.allocate(Statx.BYTES, 8);
-      Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
-      int type = Statx.mode(st) & Attr.S_IFMT;
+      MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+      StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS, st);
+      int type = StatxBuffer.mode(st) & Attr.S_IFMT;
       if (type != Attr.S_IFREG && type != Attr.S_IFBLK) {
         LibC.close(fd);
         throw new IOException("image " + image + " is neither a regular file nor a block device");
       }
-      long bytes = type == Attr.S_IFBLK ? PosixCalls.lseek(fd, 0, SEEK_END) : Statx.size(st);
-      int mode = options.mode() >= 0 ? options.mode() : Statx.mode(st) & 07777;
+      long bytes = type == Attr.S_IFBLK ? PosixCalls.lseek(fd, 0, SEEK_END) : StatxBuffer.size(st);
+      int mode = options.mode() >= 0 ? options.mode() : StatxBuffer.mode(st) & 07777;
       return new ImageFs(image, fd, type == Attr.S_IFBLK, options, ro, bytes, mode,
-          options.uid() >= 0 ? options.uid() : Statx.uid(st), options.gid() >= 0 ? options.gid() : Statx.gid(st));
+          options.uid() >= 0 ? options.uid() : StatxBuffer.uid(st), options.gid() >= 0 ? options.gid() : StatxBuffer.gid(st));
     }
   }
 
@@ -146,9 +146,9 @@ public final class ImageFs implements Filesystem {
 
   private Attr attr() {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = a.allocate(Statx.BYTES, 8);
-      Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
-      Attr img = Statx.toAttr(st);
+      MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+      StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS, st);
+      Attr img = StatxBuffer.toAttr(st);
       long bytes = size.get();
       long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
       synchronized (this) {
@@ -195,8 +195,8 @@ public final class ImageFs implements Filesystem {
       return;
     }
     if (c.hasSize()) {
-      Errno e = resize(c.size());
-      if (e != null) {
+      int e = resize(c.size());
+      if (e != 0) {
         reply.error(e);
         return;
       }
@@ -224,11 +224,11 @@ public final class ImageFs implements Filesystem {
     mode = Attr.withoutSetIdBits(mode);
   }
 
-  /** Truncates or grows the image to {@code newSize}, within the export's rules; null when done. */
-  private Errno resize(long newSize) {
+  /** Truncates or grows the image to {@code newSize}, within the export's rules; 0 when done, else the errno. */
+  private int resize(long newSize) {
     long now = size.get();
     if (newSize == now) {
-      return null;
+      return 0;
     }
     if (newSize > now && !options.growable()) {
       return Errno.ENOSPC;
@@ -238,10 +238,10 @@ public final class ImageFs implements Filesystem {
     }
     int r = LibC.ftruncate(fd, newSize);
     if (r < 0) {
-      return Errno.ofNegative(r);
+      return Errno.ofResult(r);
     }
     size.set(newSize);
-    return null;
+    return 0;
   }
 
   @Override
@@ -251,8 +251,8 @@ public final class ImageFs implements Filesystem {
       return;
     }
     if ((flags & O_TRUNC) != 0 && !blockDevice) {   // ATOMIC_O_TRUNC: the open truncates (a block device ignores it)
-      Errno e = resize(0);
-      if (e != null) {
+      int e = resize(0);
+      if (e != 0) {
         reply.error(e);
         return;
       }
@@ -320,7 +320,7 @@ public final class ImageFs implements Filesystem {
     CqeHandler written = (res, flags) -> {
       done.run();
       if (res < 0) {
-        reply.error(Errno.ofNegative(res));
+        reply.error(Errno.ofResult(res));
         return;
       }
       size.accumulateAndGet(offset + res, Math::max);
@@ -346,7 +346,7 @@ public final class ImageFs implements Filesystem {
     req.io().submit(Read.of(fd, bounce, alignedStart), (res, flags) -> {
       if (res < 0) {
         done.run();
-        reply.error(Errno.ofNegative(res));
+        reply.error(Errno.ofResult(res));
         return;
       }
       MemorySegment.copy(data, 0, bounce, offset - alignedStart, data.byteSize());
@@ -362,7 +362,7 @@ public final class ImageFs implements Filesystem {
         }
         done.run();
         if (wres < 0 || trimmed < 0) {
-          reply.error(Errno.ofNegative(wres < 0 ? wres : trimmed));
+          reply.error(Errno.ofResult(wres < 0 ? wres : trimmed));
         } else {
           reply.ok(data.byteSize());
         }
@@ -408,7 +408,7 @@ public final class ImageFs implements Filesystem {
   public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
     long r = PosixCalls.lseek(fd, offset, whence);
     if (r < 0) {
-      reply.error(Errno.ofNegative((int) r));
+      reply.error(Errno.ofResult((int) r));
     } else {
       reply.ok(Math.min(r, size.get()));
     }

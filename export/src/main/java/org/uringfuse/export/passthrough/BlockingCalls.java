@@ -5,8 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Replies.Reply;
+import org.uringfuse.ring.Errno;
 
 /**
  * A small bounded pool for the syscalls that can hold a thread for seconds and that io_uring has no

@@ -1,5 +1,7 @@
 package org.uringfuse.export.passthrough;
 
+import org.uringfuse.fuse.api.Attr;
+
 /**
  * One backing inode: its identity (st_dev, st_ino), an O_PATH fd that names it without following
  * symlinks, the node id we gave the kernel, and the kernel's lookup count.
@@ -31,6 +33,6 @@ final class Inode {
   }
 
   boolean isSymlink() {
-    return type == org.uringfuse.fuse.api.Attr.S_IFLNK;
+    return type == Attr.S_IFLNK;
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.ring.sys.LibC;
 
 /**
@@ -27,7 +28,7 @@ final class InodeTable {
   private record Key(long dev, long ino) {}
 
   InodeTable(int rootFd, long dev, long ino) {
-    Inode root = new Inode(FuseKernel.FUSE_ROOT_ID, dev, ino, rootFd, org.uringfuse.fuse.api.Attr.S_IFDIR, 0);
+    Inode root = new Inode(FuseKernel.FUSE_ROOT_ID, dev, ino, rootFd, Attr.S_IFDIR, 0);
     root.lookupCount = 1;   // pinned: the kernel never forgets the root
     byNodeId.put(root.nodeId, root);
     byIdentity.put(new Key(dev, ino), root);

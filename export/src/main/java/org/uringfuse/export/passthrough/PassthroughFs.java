@@ -14,16 +14,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
-import org.uringfuse.export.sys.Statx;
+import org.uringfuse.export.sys.StatxBuffer;
 import org.uringfuse.export.sys.ThreadCredentials;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.Replies.Reply;
@@ -43,6 +45,7 @@ import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.sys.FuseSyscalls;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
@@ -111,15 +114,15 @@ public final class PassthroughFs implements Filesystem {
     try (Arena a = Arena.ofConfined()) {
       int fd = LibC.openat(AT_FDCWD, a.allocateFrom(source.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
       if (fd < 0) {
-        throw new IOException("cannot open source " + source + ": " + org.uringfuse.ring.Errno.describe(fd));
+        throw new IOException("cannot open source " + source + ": " + Errno.describe(fd));
       }
-      MemorySegment st = a.allocate(Statx.BYTES, 8);
-      int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
+      MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+      int r = StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS, st);
       if (r < 0) {
         LibC.close(fd);
-        throw new IOException("cannot stat source " + source + ": " + org.uringfuse.ring.Errno.describe(r));
+        throw new IOException("cannot stat source " + source + ": " + Errno.describe(r));
       }
-      return new PassthroughFs(new InodeTable(fd, Statx.dev(st), Statx.ino(st)), options);
+      return new PassthroughFs(new InodeTable(fd, StatxBuffer.dev(st), StatxBuffer.ino(st)), options);
     }
   }
 
@@ -176,38 +179,46 @@ public final class PassthroughFs implements Filesystem {
     return false;
   }
 
-  private static Errno errno(long negative) {
-    return Errno.ofNegative((int) negative);
+  private static int errno(long negative) {
+    return Errno.ofResult(negative);
+  }
+
+  /** A lookup's outcome: the entry (a reference taken), or the errno when {@code entry} is null. */
+  private record Lookup(Entry entry, int errno) {
+    static Lookup failed(long negative) {
+      return new Lookup(null, Errno.ofResult(negative));
+    }
   }
 
   /** Opens {@code name} under {@code parent} as O_PATH (never following it) and takes a lookup reference. */
-  private Object lookupEntry(Arena a, Inode parent, String name) {
+  private Lookup lookupEntry(Arena a, Inode parent, String name) {
     int fd = LibC.openat(parent.fd, FileNames.toCString(a, name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) {
-      return errno(fd);
+      return Lookup.failed(fd);
     }
-    MemorySegment st = a.allocate(Statx.BYTES, 8);
-    int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
+    MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+    int r = StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS, st);
     if (r < 0) {
       LibC.close(fd);
-      return errno(r);
+      return Lookup.failed(r);
     }
-    Inode n = inodes.lookupAndRef(Statx.dev(st), Statx.ino(st), fd, Statx.mode(st) & S_IFMT);
-    return new Entry(n.nodeId, n.generation, Statx.toAttr(st), options.entryTimeoutNanos(), options.attrTimeoutNanos());
+    Inode n = inodes.lookupAndRef(StatxBuffer.dev(st), StatxBuffer.ino(st), fd, StatxBuffer.mode(st) & S_IFMT);
+    return new Lookup(new Entry(n.nodeId, n.generation, StatxBuffer.toAttr(st), options.entryTimeoutNanos(),
+        options.attrTimeoutNanos()), 0);
   }
 
   private void replyEntry(Arena a, Inode parent, String name, ReplyEntry reply) {
-    Object e = lookupEntry(a, parent, name);
-    if (e instanceof Entry entry) {
-      reply.ok(entry);
+    Lookup l = lookupEntry(a, parent, name);
+    if (l.entry() != null) {
+      reply.ok(l.entry());
     } else {
-      reply.error((Errno) e);
+      reply.error(l.errno());
     }
   }
 
   private MemorySegment statx(Arena a, int fd, Reply reply) {
-    MemorySegment st = a.allocate(Statx.BYTES, 8);
-    int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME, st);
+    MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+    int r = StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS | StatxBuffer.STATX_BTIME, st);
     if (r < 0) {
       reply.error(errno(r));
       return null;
@@ -239,13 +250,13 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      Object e = lookupEntry(a, p, name);
-      if (e instanceof Entry entry) {
-        reply.ok(entry);
-      } else if (e.equals(Errno.ENOENT) && options.entryTimeoutNanos() > 0) {
+      Lookup l = lookupEntry(a, p, name);
+      if (l.entry() != null) {
+        reply.ok(l.entry());
+      } else if (l.errno() == Errno.ENOENT && options.entryTimeoutNanos() > 0) {
         reply.ok(Entry.negative(options.entryTimeoutNanos()));
       } else {
-        reply.error((Errno) e);
+        reply.error(l.errno());
       }
     }
   }
@@ -257,17 +268,17 @@ public final class PassthroughFs implements Filesystem {
 
   @Override
   public void getattr(Request req, long node, long fh, ReplyAttr reply) {
-    withStat(node, fh, reply, st -> reply.ok(Statx.toAttr(st), options.attrTimeoutNanos()));
+    withStat(node, fh, reply, st -> reply.ok(StatxBuffer.toAttr(st), options.attrTimeoutNanos()));
   }
 
   @Override
   public void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
     withStat(node, fh, reply,
-        st -> reply.ok(Statx.toAttr(st), Statx.btimeSec(st), Statx.btimeNsec(st), options.attrTimeoutNanos()));
+        st -> reply.ok(StatxBuffer.toAttr(st), StatxBuffer.btimeSec(st), StatxBuffer.btimeNsec(st), options.attrTimeoutNanos()));
   }
 
   /** Stats the node (through its open handle when there is one) and hands the statx buffer on. */
-  private void withStat(long node, long fh, Reply reply, java.util.function.Consumer<MemorySegment> use) {
+  private void withStat(long node, long fh, Reply reply, Consumer<MemorySegment> use) {
     Inode n = inode(node, reply);
     if (n == null) {
       return;
@@ -292,7 +303,7 @@ public final class PassthroughFs implements Filesystem {
       MemorySegment proc = a.allocateFrom(n.procPath());
       int r = 0;
       if (c.hasMode()) {
-        r = n.isSymlink() ? -org.uringfuse.ring.Errno.EOPNOTSUPP : PosixCalls.fchmodat(AT_FDCWD, proc, c.mode() & 07777, 0);
+        r = n.isSymlink() ? -Errno.EOPNOTSUPP : PosixCalls.fchmodat(AT_FDCWD, proc, c.mode() & 07777, 0);
       }
       if (r == 0 && (c.hasUid() || c.hasGid())) {
         r = PosixCalls.fchownat(n.fd, EMPTY_PATH, c.hasUid() ? c.uid() : -1, c.hasGid() ? c.gid() : -1,
@@ -318,7 +329,7 @@ public final class PassthroughFs implements Filesystem {
       }
       MemorySegment st = statx(a, n.fd, reply);
       if (st != null) {
-        reply.ok(Statx.toAttr(st), options.attrTimeoutNanos());
+        reply.ok(StatxBuffer.toAttr(st), options.attrTimeoutNanos());
       }
     }
   }
@@ -487,7 +498,7 @@ public final class PassthroughFs implements Filesystem {
    * new fd to {@code opened} on the loop. On tmpfs and ramfs an open never waits, and io_uring would
    * hand it to an io-wq worker (a /proc link is not resolved without blocking): a plain openat.
    */
-  private void reopen(Request req, Inode n, int flags, Reply reply, java.util.function.IntConsumer opened) {
+  private void reopen(Request req, Inode n, int flags, Reply reply, IntConsumer opened) {
     Arena path = Arena.ofConfined();   // the loop thread's: the completion runs there too
     MemorySegment proc = path.allocateFrom(n.procPath());
     CqeHandler done = (fd, cqeFlags) -> {
@@ -529,14 +540,14 @@ public final class PassthroughFs implements Filesystem {
         reply.error(errno(fd));
         return;
       }
-      Object e = lookupEntry(a, p, name);
-      if (!(e instanceof Entry entry)) {
+      Lookup l = lookupEntry(a, p, name);
+      if (l.entry() == null) {
         LibC.close(fd);
-        reply.error((Errno) e);
+        reply.error(l.errno());
         return;
       }
       handles.put((long) fd, new Handle(fd, fsType(p), flags));
-      reply.ok(entry, fd, fopenFlags(flags));
+      reply.ok(l.entry(), fd, fopenFlags(flags));
     }
   }
 
@@ -688,7 +699,7 @@ public final class PassthroughFs implements Filesystem {
       if (st == null) {
         return;
       }
-      int mode = Statx.mode(st);
+      int mode = StatxBuffer.mode(st);
       if (options.readOnly() && (mask & 2) != 0) {
         reply.error(Errno.EROFS);
         return;
@@ -696,9 +707,9 @@ public final class PassthroughFs implements Filesystem {
       int bits;
       if (req.uid() == 0) {
         bits = 6 | ((mode & 0111) != 0 || (mode & S_IFMT) == S_IFDIR ? 1 : 0);
-      } else if (req.uid() == Statx.uid(st)) {
+      } else if (req.uid() == StatxBuffer.uid(st)) {
         bits = (mode >> 6) & 7;
-      } else if (req.gid() == Statx.gid(st)) {
+      } else if (req.gid() == StatxBuffer.gid(st)) {
         bits = (mode >> 3) & 7;
       } else {
         bits = mode & 7;
@@ -832,9 +843,9 @@ public final class PassthroughFs implements Filesystem {
 
   /**
    * Visits the directory's entries from {@code offset} (a cookie from getdents64) until {@code sink}
-   * says stop or the directory ends. Returns the errno that stopped it, or null.
+   * says stop or the directory ends. Returns the errno that stopped it, or 0.
    */
-  private Errno walk(Handle h, long offset, java.util.function.Predicate<Dirent> sink) {
+  private int walk(Handle h, long offset, Predicate<Dirent> sink) {
     long pos = PosixCalls.lseek(h.fd(), offset, SEEK_SET);
     if (pos < 0) {
       return errno(pos);
@@ -844,7 +855,7 @@ public final class PassthroughFs implements Filesystem {
       while (true) {
         long n = PosixCalls.getdents64(h.fd(), buf);
         if (n <= 0) {
-          return n < 0 ? errno(n) : null;
+          return n < 0 ? errno(n) : 0;
         }
         for (long p = 0; p < n; ) {
           int reclen = buf.get(JAVA_SHORT, p + 16) & 0xffff;
@@ -856,7 +867,7 @@ public final class PassthroughFs implements Filesystem {
           String name = FileNames.decode(buf, nameStart, (int) (end - nameStart));
           Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff, name);
           if (!sink.test(d)) {
-            return null;
+            return 0;
           }
           p += reclen;
         }
@@ -870,8 +881,8 @@ public final class PassthroughFs implements Filesystem {
     if (h == null) {
       return;
     }
-    Errno failure = walk(h, offset, d -> reply.add(d.ino(), d.name(), d.type(), d.nextOffset()));
-    if (failure != null) {
+    int failure = walk(h, offset, d -> reply.add(d.ino(), d.name(), d.type(), d.nextOffset()));
+    if (failure != 0) {
       reply.error(failure);
     } else {
       reply.ok();
@@ -885,7 +896,7 @@ public final class PassthroughFs implements Filesystem {
     if (dir == null) {
       return;
     }
-    Errno failure;
+    int failure;
     try (Arena a = Arena.ofConfined()) {
       failure = walk(h, offset, d -> {
         if (d.name().equals(".") || d.name().equals("..")) {
@@ -904,7 +915,7 @@ public final class PassthroughFs implements Filesystem {
         return true;
       });
     }
-    if (failure != null) {
+    if (failure != 0) {
       reply.error(failure);
     } else {
       reply.ok();

@@ -5,7 +5,7 @@ import static org.uringfuse.export.sys.PosixCalls.AT_FDCWD;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.export.sys.PosixCalls;
-import org.uringfuse.export.sys.Statx;
+import org.uringfuse.export.sys.StatxBuffer;
 import org.uringfuse.fuse.api.Attr;
 
 /**
@@ -28,12 +28,12 @@ final class SetIdBits {
    */
   static int clear(int fd, boolean groupOnly) {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = a.allocate(Statx.BYTES, 8);
-      int r = Statx.ofFd(fd, Statx.STATX_BASIC_STATS, st);
+      MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
+      int r = StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS, st);
       if (r < 0) {
         return r;
       }
-      int mode = Statx.mode(st) & 07777;
+      int mode = StatxBuffer.mode(st) & 07777;
       int cleared = groupOnly ? mode & ~S_ISGID : Attr.withoutSetIdBits(mode);
       if (cleared == mode) {
         return 0;

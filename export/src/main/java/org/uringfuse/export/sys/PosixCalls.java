@@ -25,7 +25,7 @@ public final class PosixCalls {
   public static final int O_CLOEXEC = 02000000;
   public static final int O_PATH = 010000000;
 
-  public static final int AT_FDCWD = org.uringfuse.ring.sys.LibC.AT_FDCWD;
+  public static final int AT_FDCWD = LibC.AT_FDCWD;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
   public static final int AT_REMOVEDIR = 0x200;
   public static final int AT_EMPTY_PATH = 0x1000;

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
 import org.uringfuse.ring.sys.Native;
 
@@ -32,8 +34,8 @@ public final class ThreadCredentials {
   private static final boolean AARCH64 = System.getProperty("os.arch", "").equals("aarch64");
   private static final long SYS_setgroups = AARCH64 ? 159 : 116;
 
-  private static final java.util.concurrent.atomic.AtomicBoolean UNSHARE_REFUSED =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean UNSHARE_REFUSED =
+      new AtomicBoolean();
 
   /** The thread's own supplementary groups (restored after each call), read on first use. */
   private static final ThreadLocal<MemorySegment> OWN_GROUPS = ThreadLocal.withInitial(ThreadCredentials::prepareThread);
@@ -72,14 +74,14 @@ public final class ThreadCredentials {
       if (groups.length > 0) {
         MemorySegment list = a.allocateFrom(JAVA_INT, groups);
         if (setgroups(groups.length, list) < 0) {
-          return -org.uringfuse.ring.Errno.EPERM;
+          return -Errno.EPERM;
         }
       }
       try {
         setfsgid(gid);
         setfsuid(uid);
         if (setfsuid(-1) != uid || setfsgid(-1) != gid) {
-          return -org.uringfuse.ring.Errno.EPERM;   // an id the kernel cannot map: run nothing as root instead
+          return -Errno.EPERM;   // an id the kernel cannot map: run nothing as root instead
         }
         return call.run();
       } finally {
@@ -105,7 +107,7 @@ public final class ThreadCredentials {
       // per call, which is right unless two loops create with different umasks at the same moment.
       System.getLogger(ThreadCredentials.class.getName()).log(System.Logger.Level.WARNING,
           "unshare(CLONE_FS) refused ({0}): the umask is shared by the serving threads",
-          org.uringfuse.ring.Errno.describe(r));
+          Errno.describe(r));
     }
     int n = Native.intResult(Native.call(GETGROUPS.H, 0, MemorySegment.NULL.address()));
     MemorySegment own = Arena.ofAuto().allocate(JAVA_INT, Math.max(1, n));

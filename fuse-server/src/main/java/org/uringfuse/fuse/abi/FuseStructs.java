@@ -81,8 +81,8 @@ public final class FuseStructs {
   }
 
   /** {@code struct fuse_attr} (88). */
-  public static final class Attr {
-    private Attr() {}
+  public static final class FuseAttr {
+    private FuseAttr() {}
     public static final int BYTES = 88;
     public static final int INO = 0;
     public static final int SIZE = 8;

@@ -14,6 +14,7 @@ import org.uringfuse.fuse.api.Replies.ReplyStatfs;
 import org.uringfuse.fuse.api.Replies.ReplyStatx;
 import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Replies.ReplyXattr;
+import org.uringfuse.ring.Errno;
 
 /**
  * An inode-level filesystem (node ids, not paths), the shape of libfuse's low-level API and of

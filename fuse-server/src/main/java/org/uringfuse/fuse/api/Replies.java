@@ -13,7 +13,8 @@ public final class Replies {
 
   /** Common to every reply. */
   public interface Reply {
-    void error(Errno errno);
+    /** Answers with a positive errno ({@code org.uringfuse.ring.Errno.ENOENT}), 1..511. */
+    void error(int errno);
   }
 
   public interface ReplyEmpty extends Reply {

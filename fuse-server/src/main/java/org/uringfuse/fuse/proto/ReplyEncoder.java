@@ -5,14 +5,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
-import org.uringfuse.fuse.abi.FuseStructs.Attr;
 import org.uringfuse.fuse.abi.FuseStructs.AttrOut;
 import org.uringfuse.fuse.abi.FuseStructs.Dirent;
 import org.uringfuse.fuse.abi.FuseStructs.EntryOut;
+import org.uringfuse.fuse.abi.FuseStructs.FuseAttr;
 import org.uringfuse.fuse.abi.FuseStructs.Kstatfs;
 import org.uringfuse.fuse.abi.FuseStructs.OpenOut;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.StatxOut;
+import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Statfs;
 
@@ -28,23 +29,23 @@ public final class ReplyEncoder {
     seg.set(JAVA_LONG, OutHeader.UNIQUE, unique);
   }
 
-  public static void attr(MemorySegment s, long off, org.uringfuse.fuse.api.Attr a) {
-    s.set(JAVA_LONG, off + Attr.INO, a.ino());
-    s.set(JAVA_LONG, off + Attr.SIZE, a.size());
-    s.set(JAVA_LONG, off + Attr.BLOCKS, a.blocks());
-    s.set(JAVA_LONG, off + Attr.ATIME, a.atimeSec());
-    s.set(JAVA_LONG, off + Attr.MTIME, a.mtimeSec());
-    s.set(JAVA_LONG, off + Attr.CTIME, a.ctimeSec());
-    s.set(JAVA_INT, off + Attr.ATIMENSEC, a.atimeNsec());
-    s.set(JAVA_INT, off + Attr.MTIMENSEC, a.mtimeNsec());
-    s.set(JAVA_INT, off + Attr.CTIMENSEC, a.ctimeNsec());
-    s.set(JAVA_INT, off + Attr.MODE, a.mode());
-    s.set(JAVA_INT, off + Attr.NLINK, a.nlink());
-    s.set(JAVA_INT, off + Attr.UID, a.uid());
-    s.set(JAVA_INT, off + Attr.GID, a.gid());
-    s.set(JAVA_INT, off + Attr.RDEV, a.rdev());
-    s.set(JAVA_INT, off + Attr.BLKSIZE, a.blksize());
-    s.set(JAVA_INT, off + Attr.FLAGS, 0);
+  public static void attr(MemorySegment s, long off, Attr a) {
+    s.set(JAVA_LONG, off + FuseAttr.INO, a.ino());
+    s.set(JAVA_LONG, off + FuseAttr.SIZE, a.size());
+    s.set(JAVA_LONG, off + FuseAttr.BLOCKS, a.blocks());
+    s.set(JAVA_LONG, off + FuseAttr.ATIME, a.atimeSec());
+    s.set(JAVA_LONG, off + FuseAttr.MTIME, a.mtimeSec());
+    s.set(JAVA_LONG, off + FuseAttr.CTIME, a.ctimeSec());
+    s.set(JAVA_INT, off + FuseAttr.ATIMENSEC, a.atimeNsec());
+    s.set(JAVA_INT, off + FuseAttr.MTIMENSEC, a.mtimeNsec());
+    s.set(JAVA_INT, off + FuseAttr.CTIMENSEC, a.ctimeNsec());
+    s.set(JAVA_INT, off + FuseAttr.MODE, a.mode());
+    s.set(JAVA_INT, off + FuseAttr.NLINK, a.nlink());
+    s.set(JAVA_INT, off + FuseAttr.UID, a.uid());
+    s.set(JAVA_INT, off + FuseAttr.GID, a.gid());
+    s.set(JAVA_INT, off + FuseAttr.RDEV, a.rdev());
+    s.set(JAVA_INT, off + FuseAttr.BLKSIZE, a.blksize());
+    s.set(JAVA_INT, off + FuseAttr.FLAGS, 0);
   }
 
   public static int entryOut(MemorySegment s, long off, Entry e) {
@@ -58,7 +59,7 @@ public final class ReplyEncoder {
     return EntryOut.BYTES;
   }
 
-  public static int attrOut(MemorySegment s, org.uringfuse.fuse.api.Attr a, long timeoutNanos) {
+  public static int attrOut(MemorySegment s, Attr a, long timeoutNanos) {
     s.set(JAVA_LONG, AttrOut.ATTR_VALID, timeoutNanos / NANOS_PER_SECOND);
     s.set(JAVA_INT, AttrOut.ATTR_VALID_NSEC, (int) (timeoutNanos % NANOS_PER_SECOND));
     s.set(JAVA_INT, AttrOut.ATTR_VALID_NSEC + 4, 0);
@@ -109,10 +110,10 @@ public final class ReplyEncoder {
     }
     entryOut(s, off, e);
     return EntryOut.BYTES + dirent(s, off + EntryOut.BYTES, limit, e.attr().ino(), name,
-        org.uringfuse.fuse.api.Attr.direntType(e.attr().mode()), nextOffset);
+        Attr.direntType(e.attr().mode()), nextOffset);
   }
 
-  public static int statxOut(MemorySegment s, org.uringfuse.fuse.api.Attr a, long btimeSec, int btimeNsec,
+  public static int statxOut(MemorySegment s, Attr a, long btimeSec, int btimeNsec,
       long timeoutNanos) {
     s.asSlice(0, StatxOut.BYTES).fill((byte) 0);
     s.set(JAVA_LONG, StatxOut.ATTR_VALID, timeoutNanos / NANOS_PER_SECOND);

@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.uringfuse.fuse.sys.FuseSyscalls;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.abi.IoUringConstants;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.op.Accept;
 import org.uringfuse.ring.op.Close;
@@ -64,7 +67,7 @@ public final class ControlSocket implements AutoCloseable {
    * {@code $XDG_RUNTIME_DIR/uringfuse}, or {@code /tmp/uringfuse-UID} without one.
    */
   public static Path directory() {
-    int uid = org.uringfuse.fuse.sys.FuseSyscalls.getuid();
+    int uid = FuseSyscalls.getuid();
     if (uid == 0) {
       return ROOT_DIRECTORY;
     }
@@ -106,7 +109,7 @@ public final class ControlSocket implements AutoCloseable {
     Path directory = directory();
     Files.createDirectories(directory);
     if (!Files.getOwner(directory).getName().equals(System.getProperty("user.name"))
-        && org.uringfuse.fuse.sys.FuseSyscalls.getuid() != 0) {
+        && FuseSyscalls.getuid() != 0) {
       throw new IOException(directory + " belongs to someone else");
     }
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
@@ -140,7 +143,7 @@ public final class ControlSocket implements AutoCloseable {
 
   private void acceptLoop() {
     acceptOp = loop.addSqe(Accept.of(listenFd, LibC.SOCK_CLOEXEC).multishot(), (res, flags) -> {
-      boolean more = (flags & org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE) != 0;
+      boolean more = (flags & IoUringConstants.IORING_CQE_F_MORE) != 0;
       if (res >= 0) {
         outOfFds = false;
         serve(res);
@@ -209,7 +212,7 @@ public final class ControlSocket implements AutoCloseable {
           LibC.close(fd);
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       LibC.close(fd);   // the loop is gone already
     }
     try {

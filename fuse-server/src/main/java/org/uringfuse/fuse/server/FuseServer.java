@@ -13,6 +13,7 @@ import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.transport.DevFuseChannel;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.fuse.transport.UringQueues;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.RingOptions;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.EventLoops;
@@ -97,7 +98,7 @@ public final class FuseServer implements AutoCloseable {
       // server, and the reply's wake-up of the client, same-CPU events (libfuse pins its queue threads).
       for (int i = 0; i < loops.size(); i++) {
         int cpu = i;
-        loops.get(i).execute(() -> org.uringfuse.ring.sys.LibC.pinCurrentThread(cpu));
+        loops.get(i).execute(() -> LibC.pinCurrentThread(cpu));
       }
     }
     int[] fds = new int[loops.size()];
@@ -250,7 +251,7 @@ public final class FuseServer implements AutoCloseable {
     }
     int r = mount.unmount(true);
     if (r < 0) {
-      LOG.log(Level.WARNING, "unmount of {0} failed: {1}", mount.mountpoint(), org.uringfuse.ring.Errno.describe(r));
+      LOG.log(Level.WARNING, "unmount of {0} failed: {1}", mount.mountpoint(), Errno.describe(r));
     }
     if (!awaitEnd(END_TIMEOUT)) {
       LOG.log(Level.WARNING, "{0}: channels still open {1} after unmount; aborting the connection",

@@ -3,11 +3,11 @@ package org.uringfuse.fuse.server;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.RequestIo;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.op.SqePrep;
@@ -153,21 +153,25 @@ abstract class PendingRequest implements Request, RequestIo {
   }
 
   /** Common to every reply shape ({@code Replies.Reply#error}). */
-  public final void error(Errno errno) {
+  public final void error(int errno) {
+    if (errno <= 0 || errno >= 512) {
+      failIfUnanswered();
+      throw new IllegalArgumentException("errno out of range 1..511: " + errno + " (answered EIO)");
+    }
     claim();
-    send(-errno.value(), 0);
+    send(-errno, 0);
   }
 
   /** Answers EIO unless the request was answered already (safety net for filesystem exceptions). */
   final void failIfUnanswered() {
     if (ANSWERED.compareAndSet(this, 0, 1)) {
-      send(-Errno.EIO.value(), 0);
+      send(-Errno.EIO, 0);
     }
   }
 
   /** Claims and answers EIO for a body that breaks the reply's rules, and throws to tell the filesystem. */
   final IllegalArgumentException refuse(String why) {
-    send(-Errno.EIO.value(), 0);
+    send(-Errno.EIO, 0);
     return new IllegalArgumentException(why);
   }
 }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.uringfuse.fuse.abi.FuseKernel;
@@ -185,7 +186,7 @@ public final class Session implements RequestSink {
           if (left <= 0) {
             return false;
           }
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(outstanding, left);
+          TimeUnit.NANOSECONDS.timedWait(outstanding, left);
         }
         return true;
       } finally {

@@ -10,13 +10,13 @@ import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Replies;
 import org.uringfuse.fuse.api.Statfs;
 import org.uringfuse.fuse.proto.ReplyEncoder;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSlot;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.op.Read;
@@ -238,7 +238,7 @@ final class TypedReplies {
     @Override
     public void complete(int res, int flags) {
       if (res < 0) {
-        error(Errno.ofNegative(res));
+        error(Errno.ofResult(res));
       } else {
         ok((long) res);
       }
@@ -266,7 +266,7 @@ final class TypedReplies {
       if (sizeProbe()) {
         sendSize(b, value.length);
       } else if (value.length > limit()) {
-        send(-Errno.ERANGE.value(), 0);
+        send(-Errno.ERANGE, 0);
       } else {
         MemorySegment.copy(value, 0, b, JAVA_BYTE, 0, value.length);
         send(0, value.length);
@@ -277,11 +277,11 @@ final class TypedReplies {
     public void filled(long result) {
       MemorySegment b = claim();
       if (result < 0) {
-        send(-Errno.ofNegative((int) result).value(), 0);
+        send(-Errno.ofResult(result), 0);
       } else if (sizeProbe()) {
         sendSize(b, (int) result);
       } else if (result > limit()) {
-        send(-Errno.ERANGE.value(), 0);
+        send(-Errno.ERANGE, 0);
       } else {
         send(0, (int) result);
       }

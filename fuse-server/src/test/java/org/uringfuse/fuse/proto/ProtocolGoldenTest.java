@@ -34,7 +34,7 @@ class ProtocolGoldenTest {
     assertEquals(16, FuseStructs.OutHeader.BYTES);
     assertEquals(64, FuseStructs.InitIn.BYTES);
     assertEquals(64, FuseStructs.InitOut.BYTES);
-    assertEquals(88, FuseStructs.Attr.BYTES);
+    assertEquals(88, FuseStructs.FuseAttr.BYTES);
     assertEquals(128, FuseStructs.EntryOut.BYTES);
     assertEquals(104, FuseStructs.AttrOut.BYTES);
     assertEquals(88, FuseStructs.SetattrIn.BYTES);

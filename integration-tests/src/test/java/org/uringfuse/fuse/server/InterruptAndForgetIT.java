@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.api.Entry;
-import org.uringfuse.fuse.api.Errno;
 import org.uringfuse.fuse.api.Replies.ReplyData;
 import org.uringfuse.fuse.api.Replies.ReplyEntry;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.examples.MemoryFs;
 import org.uringfuse.fuse.server.Opcode;
 import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.ring.Errno;
 import org.uringfuse.testkit.MountFixture;
 
 /** INTERRUPT reaches a request that is still being served; FORGET brings lookup counts back to zero. */
@@ -50,7 +50,7 @@ class InterruptAndForgetIT {
         }
 
         @Override
-        public void error(Errno errno) {
+        public void error(int errno) {
           reply.error(errno);
         }
       });

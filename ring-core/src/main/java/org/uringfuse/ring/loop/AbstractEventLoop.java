@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.op.AsyncCancel;
@@ -48,7 +49,7 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   @SuppressWarnings("unused") // accessed through WAKEUP_NEEDED
   private volatile int wakeupNeeded;
 
-  private final java.util.concurrent.atomic.AtomicInteger wakersInside = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger wakersInside = new AtomicInteger();
   private volatile boolean wakeupsClosed;
   volatile boolean shutdownRequested;
   boolean closing;

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.uringfuse.ring.Errno;
 
 /**
  * libc wrappers used by the ring, the event loops and the epoll backend's worker threads.
@@ -144,7 +145,7 @@ public final class LibC {
     public final int negErrno;
 
     MmapException(int negErrno) {
-      super("mmap failed: " + org.uringfuse.ring.Errno.describe(negErrno));
+      super("mmap failed: " + Errno.describe(negErrno));
       this.negErrno = negErrno;
     }
   }

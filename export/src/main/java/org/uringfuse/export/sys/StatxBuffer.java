@@ -6,10 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.ring.sys.LibC;
 
 /** {@code struct statx} (256 bytes): the fields uringfuse reads, and the conversion to {@link Attr}. */
-public final class Statx {
-  private Statx() {}
+public final class StatxBuffer {
+  private StatxBuffer() {}
 
   public static final int BYTES = 256;
   public static final int STATX_BASIC_STATS = 0x7ff;
@@ -34,7 +35,7 @@ public final class Statx {
 
   /** statx(2) of what the open {@code fd} refers to ({@code AT_EMPTY_PATH}) into {@code st}: 0 or -errno. */
   public static int ofFd(int fd, int mask, MemorySegment st) {
-    return org.uringfuse.ring.sys.LibC.statx(fd, PosixCalls.EMPTY_PATH,
+    return LibC.statx(fd, PosixCalls.EMPTY_PATH,
         PosixCalls.AT_EMPTY_PATH | PosixCalls.AT_SYMLINK_NOFOLLOW, mask, st);
   }
 
