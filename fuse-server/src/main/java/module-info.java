@@ -10,7 +10,4 @@ module org.uringfuse.fuse {
   exports org.uringfuse.fuse.api;
   exports org.uringfuse.fuse.server;
   exports org.uringfuse.fuse.transport;
-  exports org.uringfuse.fuse.proto to org.uringfuse.export;
-  exports org.uringfuse.fuse.abi to org.uringfuse.export;
-  exports org.uringfuse.fuse.sys to org.uringfuse.export;
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.Filesystem;
@@ -53,7 +52,7 @@ public final class MemoryFs implements Filesystem {
   private static final int SEEK_HOLE = 4;
 
   private final Map<Long, Node> nodes = new HashMap<>();
-  private final AtomicLong nextId = new AtomicLong(FuseKernel.FUSE_ROOT_ID + 1);
+  private final AtomicLong nextId = new AtomicLong(Filesystem.FUSE_ROOT_ID + 1);
   private final Map<Long, Long> lookups = new ConcurrentHashMap<>();
 
   /** One inode. Guarded by the filesystem's lock. */
@@ -96,7 +95,7 @@ public final class MemoryFs implements Filesystem {
   }
 
   public MemoryFs() {
-    Node root = new Node(FuseKernel.FUSE_ROOT_ID, S_IFDIR | 0755, 0, 0);
+    Node root = new Node(Filesystem.FUSE_ROOT_ID, S_IFDIR | 0755, 0, 0);
     root.parent = root.id;
     nodes.put(root.id, root);
   }
@@ -152,7 +151,7 @@ public final class MemoryFs implements Filesystem {
   }
 
   private void maybeFree(Node n) {
-    if (n.nlink == 0 && lookups.getOrDefault(n.id, 0L) == 0 && n.id != FuseKernel.FUSE_ROOT_ID) {
+    if (n.nlink == 0 && lookups.getOrDefault(n.id, 0L) == 0 && n.id != Filesystem.FUSE_ROOT_ID) {
       nodes.remove(n.id);
     }
   }
@@ -430,7 +429,7 @@ public final class MemoryFs implements Filesystem {
       if (cur == ancestor) {
         return true;
       }
-      if (cur == FuseKernel.FUSE_ROOT_ID) {
+      if (cur == Filesystem.FUSE_ROOT_ID) {
         return false;
       }
       cur = nodes.get(cur).parent;

@@ -4,11 +4,11 @@ import static org.uringfuse.fuse.abi.FuseKernel.FATTR_ATIME;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_GID;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_MTIME;
 import static org.uringfuse.fuse.abi.FuseKernel.FATTR_UID;
-import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_DIRECT_IO;
-import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_KEEP_CACHE;
-import static org.uringfuse.fuse.abi.FuseKernel.FOPEN_NONSEEKABLE;
-import static org.uringfuse.fuse.abi.FuseKernel.FUSE_ATOMIC_O_TRUNC;
-import static org.uringfuse.fuse.abi.FuseKernel.FUSE_HANDLE_KILLPRIV_V2;
+import static org.uringfuse.fuse.api.InitFlags.FUSE_ATOMIC_O_TRUNC;
+import static org.uringfuse.fuse.api.InitFlags.FUSE_HANDLE_KILLPRIV_V2;
+import static org.uringfuse.fuse.api.OpenFlags.FOPEN_DIRECT_IO;
+import static org.uringfuse.fuse.api.OpenFlags.FOPEN_KEEP_CACHE;
+import static org.uringfuse.fuse.api.OpenFlags.FOPEN_NONSEEKABLE;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

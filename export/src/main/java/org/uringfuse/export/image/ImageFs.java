@@ -15,10 +15,11 @@ import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.StatxBuffer;
-import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.InitFlags;
+import org.uringfuse.fuse.api.OpenFlags;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyData;
@@ -152,7 +153,7 @@ public final class ImageFs implements Filesystem {
       long bytes = size.get();
       long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
       synchronized (this) {
-        return new Attr(FuseKernel.FUSE_ROOT_ID, bytes, blocks,
+        return new Attr(Filesystem.FUSE_ROOT_ID, bytes, blocks,
             atime != null ? atime.getEpochSecond() : img.atimeSec(), atime != null ? atime.getNano() : img.atimeNsec(),
             mtime != null ? mtime.getEpochSecond() : img.mtimeSec(), mtime != null ? mtime.getNano() : img.mtimeNsec(),
             img.ctimeSec(), img.ctimeNsec(), Attr.S_IFREG | mode, 1, uid, gid, 0, 4096);
@@ -176,7 +177,7 @@ public final class ImageFs implements Filesystem {
   /** cache=none serves the file with FOPEN_DIRECT_IO; it can still be mapped shared (a VM, a loop device). */
   @Override
   public long wantedInitFlags() {
-    return FuseKernel.FUSE_DIRECT_IO_ALLOW_MMAP;
+    return InitFlags.FUSE_DIRECT_IO_ALLOW_MMAP;
   }
 
   @Override
@@ -261,7 +262,7 @@ public final class ImageFs implements Filesystem {
       }
     }
     // cache=none: the kernel keeps no page cache of the exported file either (as QEMU's export).
-    int fopen = options.directIo() ? FuseKernel.FOPEN_DIRECT_IO | FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES : 0;
+    int fopen = options.directIo() ? OpenFlags.FOPEN_DIRECT_IO | OpenFlags.FOPEN_PARALLEL_DIRECT_WRITES : 0;
     reply.ok(0, fopen);
   }
 

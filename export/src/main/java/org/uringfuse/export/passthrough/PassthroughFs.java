@@ -22,12 +22,14 @@ import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.StatxBuffer;
 import org.uringfuse.export.sys.ThreadCredentials;
-import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.UserMounts;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.InitFlags;
+import org.uringfuse.fuse.api.OpenFlags;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
@@ -44,7 +46,6 @@ import org.uringfuse.fuse.api.Replies.ReplyWrite;
 import org.uringfuse.fuse.api.Replies.ReplyXattr;
 import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
-import org.uringfuse.fuse.sys.FuseSyscalls;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
@@ -106,7 +107,7 @@ public final class PassthroughFs implements Filesystem {
   private PassthroughFs(InodeTable inodes, PassthroughOptions options) {
     this.inodes = inodes;
     this.options = options;
-    this.actAsCaller = FuseSyscalls.getuid() == 0;
+    this.actAsCaller = UserMounts.runningAsRoot();
   }
 
   /** Opens the export root; the directory must exist. */
@@ -522,7 +523,7 @@ public final class PassthroughFs implements Filesystem {
    */
   private static int fopenFlags(int flags) {
     return (flags & O_DIRECT) != 0
-        ? FuseKernel.FOPEN_DIRECT_IO | FuseKernel.FOPEN_PARALLEL_DIRECT_WRITES
+        ? OpenFlags.FOPEN_DIRECT_IO | OpenFlags.FOPEN_PARALLEL_DIRECT_WRITES
         : 0;
   }
 
@@ -829,8 +830,8 @@ public final class PassthroughFs implements Filesystem {
    */
   @Override
   public long wantedInitFlags() {
-    return FuseKernel.FUSE_CREATE_SUPP_GROUP | FuseKernel.FUSE_POSIX_ACL | FuseKernel.FUSE_DONT_MASK
-        | FuseKernel.FUSE_DIRECT_IO_ALLOW_MMAP;
+    return InitFlags.FUSE_CREATE_SUPP_GROUP | InitFlags.FUSE_POSIX_ACL | InitFlags.FUSE_DONT_MASK
+        | InitFlags.FUSE_DIRECT_IO_ALLOW_MMAP;
   }
 
   @Override
@@ -904,8 +905,8 @@ public final class PassthroughFs implements Filesystem {
           Attr attr = new Attr(d.ino(), 0, 0, 0, 0, 0, 0, 0, 0, d.type() << 12, 1, 0, 0, 0, 0);
           return reply.add(new Entry(0, 0, attr, 0, 0), d.name(), d.nextOffset());
         }
-        Object e = lookupEntry(a, dir, d.name());
-        if (!(e instanceof Entry entry)) {
+        Entry entry = lookupEntry(a, dir, d.name()).entry();
+        if (entry == null) {
           return true;   // vanished meanwhile: skip it
         }
         if (!reply.add(entry, d.name(), d.nextOffset())) {

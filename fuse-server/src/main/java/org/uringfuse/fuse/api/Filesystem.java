@@ -1,6 +1,7 @@
 package org.uringfuse.fuse.api;
 
 import java.lang.foreign.MemorySegment;
+import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
 import org.uringfuse.fuse.api.Replies.ReplyData;
@@ -34,6 +35,8 @@ import org.uringfuse.ring.Errno;
  * reports zeros).
  */
 public interface Filesystem {
+  /** The node id of the filesystem's root directory. */
+  long FUSE_ROOT_ID = FuseKernel.FUSE_ROOT_ID;
 
   /** Called once INIT is negotiated, before any other request. */
   default void init(ConnectionInfo connection) {}
