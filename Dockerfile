@@ -34,13 +34,13 @@ COPY ring-core ring-core
 COPY fuse-server fuse-server
 COPY export export
 COPY cli cli
+COPY testkit testkit
 COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
 COPY jnr-bridge/pom.xml jnr-bridge/pom.xml
-COPY testkit/pom.xml testkit/pom.xml
 COPY examples/pom.xml examples/pom.xml
 ENV HOME=/root
-RUN ./mvnw -B -q -DskipTests package -pl cli -am \
+RUN ./mvnw -B -q -DskipTests package -pl cli,testkit -am \
  && jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-java-debug-attributes --no-header-files \
       --no-man-pages --compress=zip-6 --output /opt/jre \
  && mkdir -p /opt/uringfuse/lib \

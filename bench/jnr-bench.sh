@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 fio_preflight jnr-bench libfuse2
-(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl examples -am) >&2
+(cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl examples,testkit -am) >&2
 CP="$ROOT/examples/target/examples-0.1.0-SNAPSHOT.jar:$ROOT/examples/target/lib/*"
 OUT=$ROOT/bench/out
 SIZE=64m

@@ -18,7 +18,7 @@ fio_preflight() {
 }
 
 build_benchmarks() {
-  (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl benchmarks -am) >&2
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl benchmarks,testkit -am) >&2
 }
 
 # fio_row PREFIX TARGET ROW FILE: one fio row (O_DIRECT, ioengine io_uring) into $OUT/PREFIX-TARGET-ROW.json.

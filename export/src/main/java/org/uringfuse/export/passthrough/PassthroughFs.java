@@ -180,10 +180,6 @@ public final class PassthroughFs implements Filesystem {
     return false;
   }
 
-  private static int errno(long negative) {
-    return Errno.ofResult(negative);
-  }
-
   /** A lookup's outcome: the entry (a reference taken), or the errno when {@code entry} is null. */
   private record Lookup(Entry entry, int errno) {
     static Lookup failed(long negative) {
@@ -221,7 +217,7 @@ public final class PassthroughFs implements Filesystem {
     MemorySegment st = a.allocate(StatxBuffer.BYTES, 8);
     int r = StatxBuffer.ofFd(fd, StatxBuffer.STATX_BASIC_STATS | StatxBuffer.STATX_BTIME, st);
     if (r < 0) {
-      reply.error(errno(r));
+      reply.error(Errno.ofResult(r));
       return null;
     }
     return st;
@@ -325,7 +321,7 @@ public final class PassthroughFs implements Filesystem {
             : PosixCalls.utimensat(AT_FDCWD, proc, times, 0);
       }
       if (r < 0) {
-        reply.error(errno(r));
+        reply.error(Errno.ofResult(r));
         return;
       }
       MemorySegment st = statx(a, n.fd, reply);
@@ -350,7 +346,7 @@ public final class PassthroughFs implements Filesystem {
       MemorySegment buf = a.allocate(4096);
       long len = PosixCalls.readlinkat(n.fd, EMPTY_PATH, buf);
       if (len < 0) {
-        reply.error(errno(len));
+        reply.error(Errno.ofResult(len));
       } else {
         reply.ok(buf.asSlice(0, len));
       }
@@ -385,7 +381,7 @@ public final class PassthroughFs implements Filesystem {
       // AT_EMPTY_PATH links the O_PATH fd itself (root has CAP_DAC_READ_SEARCH); nothing is followed.
       int r = LibC.linkat(n.fd, EMPTY_PATH, p.fd, FileNames.toCString(a, newName), AT_EMPTY_PATH);
       if (r < 0) {
-        reply.error(errno(r));
+        reply.error(Errno.ofResult(r));
         return;
       }
       replyEntry(a, p, newName, reply);
@@ -405,7 +401,7 @@ public final class PassthroughFs implements Filesystem {
     try (Arena a = Arena.ofConfined()) {
       long r = asCaller(req, umask, () -> op.create(a, p));
       if (r < 0) {
-        reply.error(errno(r));
+        reply.error(Errno.ofResult(r));
         return;
       }
       replyEntry(a, p, name, reply);
@@ -435,7 +431,7 @@ public final class PassthroughFs implements Filesystem {
 
   private static void okOrError(ReplyEmpty reply, long r) {
     if (r < 0) {
-      reply.error(errno(r));
+      reply.error(Errno.ofResult(r));
     } else {
       reply.ok();
     }
@@ -484,7 +480,7 @@ public final class PassthroughFs implements Filesystem {
         int r = SetIdBits.clear(fd, false);
         if (r < 0) {
           LibC.close(fd);
-          reply.error(errno(r));
+          reply.error(Errno.ofResult(r));
           return;
         }
       }
@@ -505,7 +501,7 @@ public final class PassthroughFs implements Filesystem {
     CqeHandler done = (fd, cqeFlags) -> {
       path.close();
       if (fd < 0) {
-        reply.error(errno(fd));
+        reply.error(Errno.ofResult(fd));
       } else {
         opened.accept(fd);
       }
@@ -538,7 +534,7 @@ public final class PassthroughFs implements Filesystem {
       int open = openFlags(flags) | O_CREAT | (flags & O_EXCL) | O_NOFOLLOW;
       int fd = (int) asCaller(req, umask, () -> LibC.openat(p.fd, cname, open, mode & 07777));
       if (fd < 0) {
-        reply.error(errno(fd));
+        reply.error(Errno.ofResult(fd));
         return;
       }
       Lookup l = lookupEntry(a, p, name);
@@ -578,7 +574,7 @@ public final class PassthroughFs implements Filesystem {
     if (req.killSuidGid()) {
       int r = SetIdBits.clear(h.fd(), false);
       if (r < 0) {
-        reply.error(errno(r));
+        reply.error(Errno.ofResult(r));
         return;
       }
     }
@@ -638,7 +634,7 @@ public final class PassthroughFs implements Filesystem {
     }
     long r = PosixCalls.lseek(h.fd(), offset, whence);
     if (r < 0) {
-      reply.error(errno(r));
+      reply.error(Errno.ofResult(r));
     } else {
       reply.ok(r);
     }
@@ -660,7 +656,7 @@ public final class PassthroughFs implements Filesystem {
         MemorySegment offOut = a.allocateFrom(JAVA_LONG, offsetOut);
         long r = PosixCalls.copyFileRange(in.fd(), offIn, out.fd(), offOut, length, flags);
         if (r < 0) {
-          reply.error(errno(r));
+          reply.error(Errno.ofResult(r));
         } else {
           reply.ok(r);
         }
@@ -678,7 +674,7 @@ public final class PassthroughFs implements Filesystem {
       MemorySegment sv = a.allocate(Statvfs.BYTES, 8);
       int r = PosixCalls.fstatvfs(n.fd, sv);
       if (r < 0) {
-        reply.error(errno(r));
+        reply.error(Errno.ofResult(r));
         return;
       }
       reply.ok(Statvfs.toStatfs(sv));
@@ -849,14 +845,14 @@ public final class PassthroughFs implements Filesystem {
   private int walk(Handle h, long offset, Predicate<Dirent> sink) {
     long pos = PosixCalls.lseek(h.fd(), offset, SEEK_SET);
     if (pos < 0) {
-      return errno(pos);
+      return Errno.ofResult(pos);
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(32 * 1024, 8);
       while (true) {
         long n = PosixCalls.getdents64(h.fd(), buf);
         if (n <= 0) {
-          return n < 0 ? errno(n) : 0;
+          return n < 0 ? Errno.ofResult(n) : 0;
         }
         for (long p = 0; p < n; ) {
           int reclen = buf.get(JAVA_SHORT, p + 16) & 0xffff;

@@ -34,7 +34,7 @@ final class ServerProcess implements AutoCloseable {
 
   static ServerProcess start(Path mountpoint, String transport) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    String cp = location(MemoryFsMain.class) + ":" + location(IoUring.class);
+    String cp = location(MemoryFsMain.class) + ":" + location(FuseServer.class) + ":" + location(IoUring.class);
     Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
         MemoryFsMain.class.getName(), mountpoint.toString(), transport)
         .redirectErrorStream(true).start();
