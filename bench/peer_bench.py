@@ -121,12 +121,12 @@ class Native(Target):
 
 
 class Uringfuse(Target):
-    def __init__(self, name, source, mnt, transport, extra, logfile):
+    def __init__(self, name, source, mnt, transport, extra, logfile, root=ROOT):
         super().__init__(name, mnt)
-        self.source, self.transport, self.extra, self.logfile = source, transport, extra, logfile
+        self.source, self.transport, self.extra, self.logfile, self.root = source, transport, extra, logfile, root
 
     def start(self):
-        out = run([f"{ROOT}/uringfuse", "mount", self.source, self.path, "--transport", self.transport,
+        out = run([f"{self.root}/uringfuse", "mount", self.source, self.path, "--transport", self.transport,
                    "--log-file", self.logfile, *self.extra]).stdout
         m = re.search(r"\(pid (\d+)\) over (\w+)", out)
         if not m or m.group(2) != self.transport:
@@ -135,7 +135,7 @@ class Uringfuse(Target):
 
     def stop(self):
         if is_mountpoint(self.path):
-            subprocess.run([f"{ROOT}/uringfuse", "umount", self.path], capture_output=True)
+            subprocess.run([f"{self.root}/uringfuse", "umount", self.path], capture_output=True)
 
 
 class Process(Target):
@@ -195,11 +195,16 @@ def make_targets(args, work, backing):
             os.makedirs(mnt, exist_ok=True)
         if name == "native":
             targets.append(Native(name, src))
-        elif name in ("uringfuse-uring", "uringfuse-classic"):
+        elif name in ("uringfuse-uring", "uringfuse-classic", "baseline-uring", "baseline-classic"):
             extra = ["-o", "cache=none"] if args.image else []
             if args.uringfuse_opts:
                 extra += ["-o", args.uringfuse_opts]
-            targets.append(Uringfuse(name, src, mnt, name.split("-")[1], extra, logfile))
+            root = ROOT
+            if name.startswith("baseline"):
+                if not args.baseline:
+                    sys.exit("peer-bench: the baseline targets need --baseline CHECKOUT")
+                root = os.path.abspath(args.baseline)
+            targets.append(Uringfuse(name, src, mnt, name.split("-")[1], extra, logfile, root))
         elif name in ("libfuse-uring", "libfuse-classic"):
             hp = os.environ.get("PASSTHROUGH_HP")
             if not hp or not os.access(hp, os.X_OK):
@@ -321,6 +326,9 @@ def main():
     ap.add_argument("--size", default="256m", help="data file / image size")
     ap.add_argument("--meta-files", type=int, default=3000, help="files per metadata run")
     ap.add_argument("--uringfuse-opts", default="", help="extra -o options for the uringfuse targets")
+    ap.add_argument("--baseline", metavar="CHECKOUT",
+                    help="another checkout of uringfuse (a git worktree of the commit to compare with) for the "
+                         "baseline-uring and baseline-classic targets: before/after a change in one run")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
     args = ap.parse_args()
@@ -400,7 +408,8 @@ def report(args, rows, targets, results, rss):
             if not a.startswith("uringfuse"):
                 continue
             for b in names:
-                if b == "native" or b.startswith("libfuse") or b in ("qsd", "jnr-fuse"):
+                if (b == "native" or b.startswith("libfuse") or b in ("qsd", "jnr-fuse")
+                        or b == "baseline-" + a.split("-")[1]):
                     ratios.append(f"{a}/{b}={med[a][0] / med[b][0]:.2f}x")
         print(f"{row:<26} ratios: " + "  ".join(ratios))
     if rss:
