@@ -23,7 +23,7 @@ class MountCommandTest {
 
   static Result run(String... args) {
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = Main.commandLine("");
     cl.setErr(new PrintWriter(err));
     cl.setOut(new PrintWriter(new StringWriter()));
     return new Result(cl.execute(args), err.toString());

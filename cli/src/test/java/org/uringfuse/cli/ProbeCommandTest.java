@@ -19,7 +19,7 @@ class ProbeCommandTest {
   @Test
   void reportsIoUringAndFuseOverIoUring() throws Exception {
     StringWriter text = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = Main.commandLine("");
     cl.setOut(new PrintWriter(text));
     int code = cl.execute("probe");
     String out = text.toString();
@@ -40,7 +40,7 @@ class ProbeCommandTest {
   @Test
   void helpListsExitCodes() {
     StringWriter text = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = Main.commandLine("");
     cl.setOut(new PrintWriter(text));
     assertEquals(0, cl.execute("--help"));
     assertTrue(text.toString().contains("3   FUSE-over-io_uring"), text.toString());
