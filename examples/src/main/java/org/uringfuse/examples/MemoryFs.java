@@ -12,12 +12,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
@@ -52,7 +55,7 @@ public final class MemoryFs implements Filesystem {
   private static final int SEEK_HOLE = 4;
 
   private final Map<Long, Node> nodes = new HashMap<>();
-  private final AtomicLong nextId = new AtomicLong(Filesystem.FUSE_ROOT_ID + 1);
+  private final AtomicLong nextId = new AtomicLong(NodeId.ROOT.value() + 1);
   private final Map<Long, Long> lookups = new ConcurrentHashMap<>();
 
   /** One inode. Guarded by the filesystem's lock. */
@@ -95,7 +98,7 @@ public final class MemoryFs implements Filesystem {
   }
 
   public MemoryFs() {
-    Node root = new Node(Filesystem.FUSE_ROOT_ID, S_IFDIR | 0755, 0, 0);
+    Node root = new Node(NodeId.ROOT.value(), S_IFDIR | 0755, 0, 0);
     root.parent = root.id;
     nodes.put(root.id, root);
   }
@@ -116,7 +119,7 @@ public final class MemoryFs implements Filesystem {
 
   private Entry entry(Node n) {
     lookups.merge(n.id, 1L, Long::sum);
-    return new Entry(n.id, 0, n.attr(), TIMEOUT, TIMEOUT);
+    return new Entry(new NodeId(n.id), 0, n.attr(), TIMEOUT, TIMEOUT);
   }
 
   private Node dir(long id) {
@@ -151,14 +154,14 @@ public final class MemoryFs implements Filesystem {
   }
 
   private void maybeFree(Node n) {
-    if (n.nlink == 0 && lookups.getOrDefault(n.id, 0L) == 0 && n.id != Filesystem.FUSE_ROOT_ID) {
+    if (n.nlink == 0 && lookups.getOrDefault(n.id, 0L) == 0 && n.id != NodeId.ROOT.value()) {
       nodes.remove(n.id);
     }
   }
 
   @Override
-  public synchronized void lookup(Request req, long parent, String name, ReplyEntry reply) {
-    Node d = dir(parent);
+  public synchronized void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
+    Node d = dir(parent.value());
     if (d == null) {
       reply.error(Errno.ENOTDIR);
       return;
@@ -172,14 +175,14 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void forget(Request req, long node, long lookupCount) {
-    long left = lookups.merge(node, -lookupCount, Long::sum);
+  public synchronized void forget(Request req, NodeId node, long lookupCount) {
+    long left = lookups.merge(node.value(), -lookupCount, Long::sum);
     if (left < 0) {
-      throw new IllegalStateException("lookup count of node " + node + " went negative: " + left);
+      throw new IllegalStateException("lookup count of node.value() " + node.value() + " went negative: " + left);
     }
     if (left == 0) {
-      lookups.remove(node);
-      Node n = nodes.get(node);
+      lookups.remove(node.value());
+      Node n = nodes.get(node.value());
       if (n != null) {
         maybeFree(n);
       }
@@ -187,8 +190,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void getattr(Request req, long node, long fh, ReplyAttr reply) {
-    Node n = nodes.get(node);
+  public synchronized void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -197,8 +200,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
-    Node n = nodes.get(node);
+  public synchronized void setattr(Request req, NodeId node, SetAttr c, ReplyAttr reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -242,8 +245,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void readlink(Request req, long node, ReplyData reply) {
-    Node n = nodes.get(node);
+  public synchronized void readlink(Request req, NodeId node, ReplyData reply) {
+    Node n = nodes.get(node.value());
     if (n == null || n.target == null) {
       reply.error(Errno.EINVAL);
       return;
@@ -276,8 +279,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    Node n = create(req, parent, name, S_IFLNK | 0777, reply);
+  public synchronized void symlink(Request req, NodeId parent, String name, String target, ReplyEntry reply) {
+    Node n = create(req, parent.value(), name, S_IFLNK | 0777, reply);
     if (n != null) {
       n.target = target;
       n.size = target.getBytes(StandardCharsets.UTF_8).length;
@@ -286,9 +289,9 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void mknod(Request req, long parent, String name, int mode, int rdev, int umask,
-      ReplyEntry reply) {
-    Node n = create(req, parent, name, mode & ~umask, reply);
+  public synchronized void mknod(Request req, NodeId parent, String name, int mode, int rdev, int umask,
+        ReplyEntry reply) {
+    Node n = create(req, parent.value(), name, mode & ~umask, reply);
     if (n != null) {
       n.rdev = rdev;
       reply.ok(entry(n));
@@ -296,25 +299,25 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    Node n = create(req, parent, name, S_IFDIR | (mode & ~umask & 07777), reply);
+  public synchronized void mkdir(Request req, NodeId parent, String name, int mode, int umask, ReplyEntry reply) {
+    Node n = create(req, parent.value(), name, S_IFDIR | (mode & ~umask & 07777), reply);
     if (n != null) {
       reply.ok(entry(n));
     }
   }
 
   @Override
-  public synchronized void create(Request req, long parent, String name, int mode, int umask, int flags,
-      ReplyCreate reply) {
-    Node n = create(req, parent, name, S_IFREG | (mode & ~umask & 07777), reply);
+  public synchronized void create(Request req, NodeId parent, String name, int mode, int umask, int flags,
+        ReplyCreate reply) {
+    Node n = create(req, parent.value(), name, S_IFREG | (mode & ~umask & 07777), reply);
     if (n != null) {
-      reply.ok(entry(n), 0, 0);
+      reply.ok(entry(n), new FileHandle(0), 0);
     }
   }
 
   @Override
-  public synchronized void unlink(Request req, long parent, String name, ReplyEmpty reply) {
-    Node d = dir(parent);
+  public synchronized void unlink(Request req, NodeId parent, String name, ReplyEmpty reply) {
+    Node d = dir(parent.value());
     long[] e = d == null ? null : d.children.get(name);
     if (e == null) {
       reply.error(Errno.ENOENT);
@@ -329,8 +332,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
-    Node d = dir(parent);
+  public synchronized void rmdir(Request req, NodeId parent, String name, ReplyEmpty reply) {
+    Node d = dir(parent.value());
     long[] e = d == null ? null : d.children.get(name);
     if (e == null) {
       reply.error(Errno.ENOENT);
@@ -350,10 +353,10 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void rename(Request req, long parent, String name, long newParent, String newName,
-      int flags, ReplyEmpty reply) {
-    Node from = dir(parent);
-    Node to = dir(newParent);
+  public synchronized void rename(Request req, NodeId parent, String name, NodeId newParent, String newName,
+        int flags, ReplyEmpty reply) {
+    Node from = dir(parent.value());
+    Node to = dir(newParent.value());
     long[] src = from == null ? null : from.children.get(name);
     if (src == null || to == null) {
       reply.error(Errno.ENOENT);
@@ -429,7 +432,7 @@ public final class MemoryFs implements Filesystem {
       if (cur == ancestor) {
         return true;
       }
-      if (cur == Filesystem.FUSE_ROOT_ID) {
+      if (cur == NodeId.ROOT.value()) {
         return false;
       }
       cur = nodes.get(cur).parent;
@@ -437,9 +440,9 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
-    Node n = nodes.get(node);
-    Node d = dir(newParent);
+  public synchronized void link(Request req, NodeId node, NodeId newParent, String newName, ReplyEntry reply) {
+    Node n = nodes.get(node.value());
+    Node d = dir(newParent.value());
     if (n == null || d == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -459,8 +462,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void open(Request req, long node, int flags, ReplyOpen reply) {
-    Node n = nodes.get(node);
+  public synchronized void open(Request req, NodeId node, int flags, ReplyOpen reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -472,12 +475,12 @@ public final class MemoryFs implements Filesystem {
         n.mode = Attr.withoutSetIdBits(n.mode);
       }
     }
-    reply.ok(0, 0);
+    reply.ok(new FileHandle(0), 0);
   }
 
   @Override
-  public synchronized void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
-    Node n = nodes.get(node);
+  public synchronized void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -494,9 +497,9 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-      ReplyWrite reply) {
-    Node n = nodes.get(node);
+  public synchronized void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data,
+        int writeFlags, ReplyWrite reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -518,7 +521,7 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void statfs(Request req, long node, ReplyStatfs reply) {
+  public synchronized void statfs(Request req, NodeId node, ReplyStatfs reply) {
     long used = 0;
     for (Node n : nodes.values()) {
       used += (n.size + 4095) / 4096;
@@ -528,24 +531,24 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+  public void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
     reply.ok();
   }
 
   @Override
-  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     reply.ok();
   }
 
   @Override
-  public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsyncdir(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     reply.ok();
   }
 
   @Override
-  public synchronized void setxattr(Request req, long node, String name, MemorySegment value, int flags,
-      ReplyEmpty reply) {
-    Node n = nodes.get(node);
+  public synchronized void setxattr(Request req, NodeId node, String name, MemorySegment value, int flags,
+        ReplyEmpty reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -565,8 +568,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
-    Node n = nodes.get(node);
+  public synchronized void getxattr(Request req, NodeId node, String name, int size, ReplyXattr reply) {
+    Node n = nodes.get(node.value());
     byte[] v = n == null ? null : n.xattrs.get(name);
     if (v == null) {
       reply.error(Errno.ENODATA);
@@ -576,8 +579,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void listxattr(Request req, long node, int size, ReplyXattr reply) {
-    Node n = nodes.get(node);
+  public synchronized void listxattr(Request req, NodeId node, int size, ReplyXattr reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -590,8 +593,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void removexattr(Request req, long node, String name, ReplyEmpty reply) {
-    Node n = nodes.get(node);
+  public synchronized void removexattr(Request req, NodeId node, String name, ReplyEmpty reply) {
+    Node n = nodes.get(node.value());
     if (n == null || n.xattrs.remove(name) == null) {
       reply.error(Errno.ENODATA);
       return;
@@ -600,8 +603,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
-    Node d = dir(node);
+  public synchronized void readdir(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectory reply) {
+    Node d = dir(node.value());
     if (d == null) {
       reply.error(Errno.ENOTDIR);
       return;
@@ -629,15 +632,15 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
-    Node d = dir(node);
+  public synchronized void readdirplus(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectoryPlus reply) {
+    Node d = dir(node.value());
     if (d == null) {
       reply.error(Errno.ENOTDIR);
       return;
     }
     for (Map.Entry<Long, String> e : d.entriesByCookie.tailMap(Math.max(offset, 2), false).entrySet()) {
       Node c = nodes.get(d.children.get(e.getValue())[0]);
-      Entry entry = new Entry(c.id, 0, c.attr(), TIMEOUT, TIMEOUT);
+      Entry entry = new Entry(new NodeId(c.id), 0, c.attr(), TIMEOUT, TIMEOUT);
       if (!reply.add(entry, e.getValue(), e.getKey())) {
         break;
       }
@@ -647,14 +650,14 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public void access(Request req, long node, int mask, ReplyEmpty reply) {
+  public void access(Request req, NodeId node, int mask, ReplyEmpty reply) {
     reply.ok();
   }
 
   @Override
-  public synchronized void fallocate(Request req, long node, long fh, long offset, long length, int mode,
-      ReplyEmpty reply) {
-    Node n = nodes.get(node);
+  public synchronized void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode,
+        ReplyEmpty reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -670,8 +673,8 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
-    Node n = nodes.get(node);
+  public synchronized void lseek(Request req, NodeId node, FileHandle fh, long offset, int whence, ReplyLseek reply) {
+    Node n = nodes.get(node.value());
     if (n == null) {
       reply.error(Errno.ENOENT);
       return;
@@ -688,10 +691,10 @@ public final class MemoryFs implements Filesystem {
   }
 
   @Override
-  public synchronized void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut,
-      long fhOut, long offsetOut, long length, int flags, ReplyWrite reply) {
-    Node in = nodes.get(nodeIn);
-    Node out = nodes.get(nodeOut);
+  public synchronized void copyFileRange(Request req, NodeId nodeIn, FileHandle fhIn, long offsetIn, NodeId nodeOut,
+        FileHandle fhOut, long offsetOut, long length, int flags, ReplyWrite reply) {
+    Node in = nodes.get(nodeIn.value());
+    Node out = nodes.get(nodeOut.value());
     if (in == null || out == null) {
       reply.error(Errno.ENOENT);
       return;

@@ -14,11 +14,14 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Optional;
 import java.util.function.ToIntFunction;
 import jnr.ffi.Pointer;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
@@ -97,9 +100,9 @@ final class JnrFilesystem implements Filesystem {
   // ---- names ----
 
   @Override
-  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+  public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
     run(req, 0, reply, "lookup", () -> {
-      String path = nodes.childPath(parent, name);
+      String path = nodes.childPath(parent.value(), name);
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -110,20 +113,20 @@ final class JnrFilesystem implements Filesystem {
       } else if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(entry(parent, name));
+        reply.ok(entry(parent.value(), name));
       }
     });
   }
 
   @Override
-  public void forget(Request req, long node, long lookupCount) {
-    nodes.forget(node, lookupCount);
+  public void forget(Request req, NodeId node, long lookupCount) {
+    nodes.forget(node.value(), lookupCount);
   }
 
   @Override
-  public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+  public void mknod(Request req, NodeId parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
     run(req, umask, reply, "mknod", () -> {
-      String path = nodes.childPath(parent, name);
+      String path = nodes.childPath(parent.value(), name);
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -137,13 +140,13 @@ final class JnrFilesystem implements Filesystem {
           res = getattrOf(path);
           fs.release(path, CallScratch.current().fileInfo(O_CREAT | O_EXCL | O_WRONLY, userFh, 0));
           if (res == 0) {
-            reply.ok(entry(parent, name));
+            reply.ok(entry(parent.value(), name));
             return;
           }
         }
       }
       if (res == -Errno.ENOSYS) {
-        makeName(parent, name, "mknod", p -> fs.mknod(p, mode, Integer.toUnsignedLong(rdev)), reply);
+        makeName(parent.value(), name, "mknod", p -> fs.mknod(p, mode, Integer.toUnsignedLong(rdev)), reply);
       } else {
         reply.error(errno(res));
       }
@@ -151,24 +154,25 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    run(req, umask, reply, "mkdir", () -> makeName(parent, name, "mkdir", path -> fs.mkdir(path, mode), reply));
+  public void mkdir(Request req, NodeId parent, String name, int mode, int umask, ReplyEntry reply) {
+    run(req, umask, reply, "mkdir", () -> makeName(parent.value(), name, "mkdir", path -> fs.mkdir(path, mode), reply));
   }
 
   @Override
-  public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    run(req, 0, reply, "symlink", () -> makeName(parent, name, "symlink", path -> fs.symlink(target, path), reply));
+  public void symlink(Request req, NodeId parent, String name, String target, ReplyEntry reply) {
+    run(req, 0, reply, "symlink", () -> makeName(parent.value(), name, "symlink", path -> fs.symlink(target, path),
+        reply));
   }
 
   @Override
-  public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+  public void link(Request req, NodeId node, NodeId newParent, String newName, ReplyEntry reply) {
     run(req, 0, reply, "link", () -> {
-      String from = nodes.path(node);
+      String from = nodes.path(node.value());
       if (from == null) {
         reply.error(Errno.ENOENT);
         return;
       }
-      makeName(newParent, newName, "link", to -> fs.link(from, to), reply);
+      makeName(newParent.value(), newName, "link", to -> fs.link(from, to), reply);
     });
   }
 
@@ -194,20 +198,20 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+  public void unlink(Request req, NodeId parent, String name, ReplyEmpty reply) {
     run(req, 0, reply, "unlink", () -> {
-      String path = nodes.childPath(parent, name);
+      String path = nodes.childPath(parent.value(), name);
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
       }
       int res;
-      if (!options.hardRemove() && nodes.isOpen(parent, name)) {
-        res = hide(parent, name, path);
+      if (!options.hardRemove() && nodes.isOpen(parent.value(), name)) {
+        res = hide(parent.value(), name, path);
       } else {
         res = has.has("unlink") ? fs.unlink(path) : -Errno.ENOSYS;
         if (res == 0) {
-          nodes.remove(parent, name);
+          nodes.remove(parent.value(), name);
         }
       }
       answer(reply, res);
@@ -215,27 +219,27 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+  public void rmdir(Request req, NodeId parent, String name, ReplyEmpty reply) {
     run(req, 0, reply, "rmdir", () -> {
-      int res = onPath(nodes.childPath(parent, name), "rmdir", fs::rmdir);
+      int res = onPath(nodes.childPath(parent.value(), name), "rmdir", fs::rmdir);
       if (res == 0) {
-        nodes.remove(parent, name);
+        nodes.remove(parent.value(), name);
       }
       answer(reply, res);
     });
   }
 
   @Override
-  public void rename(Request req, long parent, String name, long newParent, String newName, int flags,
-      ReplyEmpty reply) {
+  public void rename(Request req, NodeId parent, String name, NodeId newParent, String newName, int flags,
+        ReplyEmpty reply) {
     if (flags != 0) {
       // libfuse 2 has no RENAME2: the kernel turns this ENOSYS into EINVAL for the caller, as there.
       reply.error(Errno.ENOSYS);
       return;
     }
     run(req, 0, reply, "rename", () -> {
-      String from = nodes.childPath(parent, name);
-      String to = nodes.childPath(newParent, newName);
+      String from = nodes.childPath(parent.value(), name);
+      String to = nodes.childPath(newParent.value(), newName);
       if (from == null || to == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -245,13 +249,13 @@ final class JnrFilesystem implements Filesystem {
         return;
       }
       int res = 0;
-      if (!options.hardRemove() && nodes.isOpen(newParent, newName)) {
-        res = hide(newParent, newName, to);
+      if (!options.hardRemove() && nodes.isOpen(newParent.value(), newName)) {
+        res = hide(newParent.value(), newName, to);
       }
       if (res == 0) {
         res = fs.rename(from, to);
         if (res == 0) {
-          nodes.rename(parent, name, newParent, newName, false);
+          nodes.rename(parent.value(), name, newParent.value(), newName, false);
         }
       }
       answer(reply, res);
@@ -293,31 +297,31 @@ final class JnrFilesystem implements Filesystem {
   // ---- attributes ----
 
   @Override
-  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+  public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
     run(req, 0, reply, "getattr", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
       }
-      int res = stat(path, fh);
+      int res = stat(path, fh.map(FileHandle::value).orElse(-1L));   // libfuse: no fuse_file_info
       if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(attrOf(node), options.attrTimeoutNanos());
+        reply.ok(attrOf(node.value()), options.attrTimeoutNanos());
       }
     });
   }
 
   @Override
-  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
+  public void setattr(Request req, NodeId node, SetAttr c, ReplyAttr reply) {
     run(req, 0, reply, "setattr", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
       }
-      long fh = c.fileHandle().orElse(-1);
+      long fh = c.fileHandle().map(FileHandle::value).orElse(-1L);
       int res = 0;
       if (c.hasMode()) {
         res = has.has("chmod") ? fs.chmod(path, c.mode()) : -Errno.ENOSYS;
@@ -341,7 +345,7 @@ final class JnrFilesystem implements Filesystem {
       if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(attrOf(node), options.attrTimeoutNanos());
+        reply.ok(attrOf(node.value()), options.attrTimeoutNanos());
       }
     });
   }
@@ -381,9 +385,9 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void readlink(Request req, long node, ReplyData reply) {
+  public void readlink(Request req, NodeId node, ReplyData reply) {
     run(req, 0, reply, "readlink", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -406,35 +410,35 @@ final class JnrFilesystem implements Filesystem {
   // ---- files ----
 
   @Override
-  public void open(Request req, long node, int flags, ReplyOpen reply) {
+  public void open(Request req, NodeId node, int flags, ReplyOpen reply) {
     run(req, 0, reply, "open", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
       }
       // Counted open before the callback: an UNLINK racing with this OPEN hides the file instead of
       // removing it under the handle being made (libfuse holds its path lock across open for this).
-      nodes.opened(node);
+      nodes.opened(node.value());
       FuseFileInfo fi = CallScratch.current().fileInfo(flags, 0, 0);
       int res = has.has("open") ? fs.open(path, fi) : 0;
       if (res != 0) {
-        finishRelease(node, nodes.releasing(node));
+        finishRelease(node.value(), nodes.releasing(node.value()));
         reply.error(errno(res));
         return;
       }
-      reply.ok(fi.fh.longValue(), openFlags());
+      reply.ok(new FileHandle(fi.fh.longValue()), openFlags());
     });
   }
 
   @Override
-  public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+  public void create(Request req, NodeId parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
     if (!has.has("create")) {
       reply.error(Errno.ENOSYS);   // the kernel falls back to MKNOD + OPEN, as with libfuse
       return;
     }
     run(req, umask, reply, "create", () -> {
-      String path = nodes.childPath(parent, name);
+      String path = nodes.childPath(parent.value(), name);
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -453,9 +457,9 @@ final class JnrFilesystem implements Filesystem {
         reply.error(errno(st));
         return;
       }
-      long id = nodes.lookup(parent, name);
+      long id = nodes.lookup(parent.value(), name);
       nodes.opened(id);
-      reply.ok(entryOf(id), userFh, openFlags);
+      reply.ok(entryOf(id), new FileHandle(userFh), openFlags);
     });
   }
 
@@ -476,9 +480,9 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+  public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
     run(req, 0, reply, "read", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -488,7 +492,7 @@ final class JnrFilesystem implements Filesystem {
         return;
       }
       MemorySegment buf = reply.buffer().asSlice(0, size);
-      int res = fs.read(path, CallScratch.pointer(buf), size, offset, CallScratch.current().fileInfo(0, fh, 0));
+      int res = fs.read(path, CallScratch.pointer(buf), size, offset, CallScratch.current().fileInfo(0, fh.value(), 0));
       if (res < 0) {
         reply.error(errno(res));
       } else {
@@ -498,10 +502,10 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-      ReplyWrite reply) {
+  public void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
+        ReplyWrite reply) {
     run(req, 0, reply, "write", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -511,7 +515,7 @@ final class JnrFilesystem implements Filesystem {
         return;
       }
       int res = fs.write(path, CallScratch.pointer(data), data.byteSize(), offset,
-          CallScratch.current().fileInfo(0, fh, 0));
+          CallScratch.current().fileInfo(0, fh.value(), 0));
       if (res < 0) {
         reply.error(errno(res));
       } else {
@@ -521,25 +525,26 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+  public void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
     run(req, 0, reply, "flush", () -> {
-      String path = nodes.path(node);   // null for a nameless node: libfuse passes NULL too
-      int res = has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh, lockOwner)) : -Errno.ENOSYS;
+      String path = nodes.path(node.value());   // null for a nameless node.value(): libfuse passes NULL too
+      int res = has.has("flush") ? fs.flush(path, CallScratch.current().fileInfo(0, fh.value(),
+          lockOwner)) : -Errno.ENOSYS;
       answer(reply, res);
     });
   }
 
   @Override
-  public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+  public void release(Request req, NodeId node, FileHandle fh, int flags, ReplyEmpty reply) {
     // The open count drops here, on the loop, in the order the kernel sent requests: an UNLINK that
     // follows this RELEASE must not see the file as open (and hide it) because a worker is slow.
-    boolean unlinkHidden = nodes.releasing(node);
+    boolean unlinkHidden = nodes.releasing(node.value());
     run(req, 0, reply, "release", () -> {
-      if (has.has("release")) {   // libfuse ignores its result; a nameless node is "-" there too
-        String path = nodes.path(node);
-        fs.release(path != null ? path : "-", CallScratch.current().fileInfo(flags, fh, 0));
+      if (has.has("release")) {   // libfuse ignores its result; a nameless node.value() is "-" there too
+        String path = nodes.path(node.value());
+        fs.release(path != null ? path : "-", CallScratch.current().fileInfo(flags, fh.value(), 0));
       }
-      finishRelease(node, unlinkHidden);
+      finishRelease(node.value(), unlinkHidden);
       reply.ok();
     });
   }
@@ -557,19 +562,19 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     run(req, 0, reply, "fsync", () -> {
-      int res = onPath(nodes.path(node), "fsync",
-          path -> fs.fsync(path, datasync ? 1 : 0, CallScratch.current().fileInfo(0, fh, 0)));
+      int res = onPath(nodes.path(node.value()), "fsync",
+          path -> fs.fsync(path, datasync ? 1 : 0, CallScratch.current().fileInfo(0, fh.value(), 0)));
       answer(reply, res);
     });
   }
 
   @Override
-  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+  public void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode, ReplyEmpty reply) {
     run(req, 0, reply, "fallocate", () -> {
-      int res = onPath(nodes.path(node), "fallocate",
-          path -> fs.fallocate(path, mode, offset, length, CallScratch.current().fileInfo(0, fh, 0)));
+      int res = onPath(nodes.path(node.value()), "fallocate",
+          path -> fs.fallocate(path, mode, offset, length, CallScratch.current().fileInfo(0, fh.value(), 0)));
       answer(reply, res);
     });
   }
@@ -577,9 +582,9 @@ final class JnrFilesystem implements Filesystem {
   // ---- directories ----
 
   @Override
-  public void opendir(Request req, long node, int flags, ReplyOpen reply) {
+  public void opendir(Request req, NodeId node, int flags, ReplyOpen reply) {
     run(req, 0, reply, "opendir", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null) {
         reply.error(Errno.ENOENT);
         return;
@@ -589,16 +594,16 @@ final class JnrFilesystem implements Filesystem {
       if (res != 0) {
         reply.error(errno(res));
       } else {
-        reply.ok(dirs.open(fi.fh.longValue()), 0);
+        reply.ok(new FileHandle(dirs.open(fi.fh.longValue())), 0);
       }
     });
   }
 
   @Override
-  public void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+  public void readdir(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectory reply) {
     run(req, 0, reply, "readdir", () -> {
-      String path = nodes.path(node);
-      Directories.Handle h = dirs.get(fh);
+      String path = nodes.path(node.value());
+      Directories.Handle h = dirs.get(fh.value());
       if (path == null || h == null) {
         reply.error(path == null ? Errno.ENOENT : Errno.EBADF);
         return;
@@ -611,7 +616,7 @@ final class JnrFilesystem implements Filesystem {
         if (offset == 0 || !h.filled) {
           h.entries.clear();
           h.filled = false;
-          Directories.Filler filler = new Directories.Filler(h, reply, (name, st) -> direntIno(node, name, st));
+          Directories.Filler filler = new Directories.Filler(h, reply, (name, st) -> direntIno(node.value(), name, st));
           int res = fs.readdir(path, null, filler, offset, CallScratch.current().fileInfo(0, h.userFh, 0));
           if (res != 0) {
             reply.error(errno(res));
@@ -641,10 +646,10 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+  public void releasedir(Request req, NodeId node, FileHandle fh, ReplyEmpty reply) {
     run(req, 0, reply, "releasedir", () -> {
-      Directories.Handle h = dirs.close(fh);
-      String path = nodes.path(node);
+      Directories.Handle h = dirs.close(fh.value());
+      String path = nodes.path(node.value());
       if (h != null && has.has("releasedir")) {
         fs.releasedir(path != null ? path : "-", CallScratch.current().fileInfo(0, h.userFh, 0));
       }
@@ -653,10 +658,10 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsyncdir(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     run(req, 0, reply, "fsyncdir", () -> {
-      Directories.Handle h = dirs.get(fh);
-      String path = nodes.path(node);
+      Directories.Handle h = dirs.get(fh.value());
+      String path = nodes.path(node.value());
       int res = h == null ? -Errno.ENOENT
           : onPath(path, "fsyncdir", p -> fs.fsyncdir(p, CallScratch.current().fileInfo(0, h.userFh, 0)));
       answer(reply, res);
@@ -666,9 +671,9 @@ final class JnrFilesystem implements Filesystem {
   // ---- filesystem-wide ----
 
   @Override
-  public void statfs(Request req, long node, ReplyStatfs reply) {
+  public void statfs(Request req, NodeId node, ReplyStatfs reply) {
     run(req, 0, reply, "statfs", () -> {
-      String path = node == 0 ? "/" : nodes.path(node);
+      String path = node.value() == 0 ? "/" : nodes.path(node.value());
       Statvfs st = CallScratch.current().clearStatvfs();
       int res = 0;
       if (path == null) {
@@ -690,9 +695,9 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void access(Request req, long node, int mask, ReplyEmpty reply) {
+  public void access(Request req, NodeId node, int mask, ReplyEmpty reply) {
     run(req, 0, reply, "access", () -> {
-      int res = onPath(nodes.path(node), "access", path -> fs.access(path, mask));
+      int res = onPath(nodes.path(node.value()), "access", path -> fs.access(path, mask));
       answer(reply, res);
     });
   }
@@ -700,18 +705,18 @@ final class JnrFilesystem implements Filesystem {
   // ---- extended attributes ----
 
   @Override
-  public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+  public void setxattr(Request req, NodeId node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
     run(req, 0, reply, "setxattr", () -> {
-      int res = onPath(nodes.path(node), "setxattr",
+      int res = onPath(nodes.path(node.value()), "setxattr",
           path -> fs.setxattr(path, name, CallScratch.pointer(value), value.byteSize(), flags));
       answer(reply, res);
     });
   }
 
   @Override
-  public void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+  public void getxattr(Request req, NodeId node, String name, int size, ReplyXattr reply) {
     run(req, 0, reply, "getxattr", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null || !has.has("getxattr")) {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
@@ -721,9 +726,9 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void listxattr(Request req, long node, int size, ReplyXattr reply) {
+  public void listxattr(Request req, NodeId node, int size, ReplyXattr reply) {
     run(req, 0, reply, "listxattr", () -> {
-      String path = nodes.path(node);
+      String path = nodes.path(node.value());
       if (path == null || !has.has("listxattr")) {
         reply.error(path == null ? Errno.ENOENT : Errno.ENOSYS);
         return;
@@ -733,9 +738,9 @@ final class JnrFilesystem implements Filesystem {
   }
 
   @Override
-  public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+  public void removexattr(Request req, NodeId node, String name, ReplyEmpty reply) {
     run(req, 0, reply, "removexattr", () -> {
-      int res = onPath(nodes.path(node), "removexattr", path -> fs.removexattr(path, name));
+      int res = onPath(nodes.path(node.value()), "removexattr", path -> fs.removexattr(path, name));
       answer(reply, res);
     });
   }
@@ -758,7 +763,7 @@ final class JnrFilesystem implements Filesystem {
 
   private Entry entryOf(long id) {
     Attr attr = Attrs.of(CallScratch.current().stat, id, options, false);
-    return new Entry(id, 0, attr, options.entryTimeoutNanos(), options.attrTimeoutNanos());
+    return new Entry(new NodeId(id), 0, attr, options.entryTimeoutNanos(), options.attrTimeoutNanos());
   }
 
   private static void answer(ReplyEmpty reply, int res) {

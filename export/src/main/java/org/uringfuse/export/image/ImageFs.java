@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
@@ -17,8 +18,10 @@ import org.uringfuse.export.sys.Statvfs;
 import org.uringfuse.export.sys.StatxBuffer;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.InitFlags;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.OpenFlags;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -153,7 +156,7 @@ public final class ImageFs implements Filesystem {
       long bytes = size.get();
       long blocks = blockDevice ? (bytes + 511) / 512 : img.blocks();
       synchronized (this) {
-        return new Attr(Filesystem.FUSE_ROOT_ID, bytes, blocks,
+        return new Attr(NodeId.ROOT.value(), bytes, blocks,
             atime != null ? atime.getEpochSecond() : img.atimeSec(), atime != null ? atime.getNano() : img.atimeNsec(),
             mtime != null ? mtime.getEpochSecond() : img.mtimeSec(), mtime != null ? mtime.getNano() : img.mtimeNsec(),
             img.ctimeSec(), img.ctimeNsec(), Attr.S_IFREG | mode, 1, uid, gid, 0, 4096);
@@ -170,7 +173,7 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+  public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
     reply.error(Errno.ENOTDIR);
   }
 
@@ -181,7 +184,7 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+  public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
     reply.ok(attr(), ATTR_TIMEOUT);
   }
 
@@ -191,7 +194,7 @@ public final class ImageFs implements Filesystem {
    * chmod it, and that never changes the image file the server opened as root.
    */
   @Override
-  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
+  public void setattr(Request req, NodeId node, SetAttr c, ReplyAttr reply) {
     if ((c.hasMode() || c.hasSize() || c.hasUid() || c.hasGid()) && refuseWrite(reply)) {
       return;
     }
@@ -246,7 +249,7 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void open(Request req, long node, int flags, ReplyOpen reply) {
+  public void open(Request req, NodeId node, int flags, ReplyOpen reply) {
     if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0) && readOnly) {
       reply.error(Errno.EROFS);
       return;
@@ -263,11 +266,11 @@ public final class ImageFs implements Filesystem {
     }
     // cache=none: the kernel keeps no page cache of the exported file either (as QEMU's export).
     int fopen = options.directIo() ? OpenFlags.FOPEN_DIRECT_IO | OpenFlags.FOPEN_PARALLEL_DIRECT_WRITES : 0;
-    reply.ok(0, fopen);
+    reply.ok(new FileHandle(0), fopen);
   }
 
   @Override
-  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+  public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
     long end = this.size.get();
     if (offset >= end) {
       reply.ok(0L);
@@ -281,8 +284,8 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-      ReplyWrite reply) {
+  public void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
+        ReplyWrite reply) {
     if (refuseWrite(reply)) {
       return;
     }
@@ -372,12 +375,12 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+  public void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
     reply.ok();
   }
 
   @Override
-  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     Fsync op = Fsync.of(fd);
     req.io().submit(datasync ? op.datasync() : op, countOrError(n -> reply.ok(), reply));
   }
@@ -387,7 +390,7 @@ public final class ImageFs implements Filesystem {
    * the image's filesystem supports it. Growing needs {@code growable}.
    */
   @Override
-  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+  public void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode, ReplyEmpty reply) {
     if (refuseWrite(reply)) {
       return;
     }
@@ -406,7 +409,7 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+  public void lseek(Request req, NodeId node, FileHandle fh, long offset, int whence, ReplyLseek reply) {
     long r = PosixCalls.lseek(fd, offset, whence);
     if (r < 0) {
       reply.error(Errno.ofResult((int) r));
@@ -416,7 +419,7 @@ public final class ImageFs implements Filesystem {
   }
 
   @Override
-  public void statfs(Request req, long node, ReplyStatfs reply) {
+  public void statfs(Request req, NodeId node, ReplyStatfs reply) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment sv = a.allocate(Statvfs.BYTES, 8);
       if (PosixCalls.fstatvfs(fd, sv) < 0) {

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.uringfuse.fuse.api.Attr;
-import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.ring.sys.LibC;
 
 /**
@@ -22,13 +22,13 @@ final class InodeTable {
   private static final System.Logger LOG = System.getLogger(InodeTable.class.getName());
   private final Map<Long, Inode> byNodeId = new HashMap<>();
   private final Map<Key, Inode> byIdentity = new HashMap<>();
-  private long nextNodeId = Filesystem.FUSE_ROOT_ID + 1;
+  private long nextNodeId = NodeId.ROOT.value() + 1;
   private long nextGeneration = 1;
 
   private record Key(long dev, long ino) {}
 
   InodeTable(int rootFd, long dev, long ino) {
-    Inode root = new Inode(Filesystem.FUSE_ROOT_ID, dev, ino, rootFd, Attr.S_IFDIR, 0);
+    Inode root = new Inode(NodeId.ROOT.value(), dev, ino, rootFd, Attr.S_IFDIR, 0);
     root.lookupCount = 1;   // pinned: the kernel never forgets the root
     byNodeId.put(root.nodeId, root);
     byIdentity.put(new Key(dev, ino), root);
@@ -73,7 +73,7 @@ final class InodeTable {
         LOG.log(Level.WARNING, "FORGET of unknown node {0}: ignored", nodeId);
         return;
       }
-      if (n.nodeId == Filesystem.FUSE_ROOT_ID) {
+      if (n.nodeId == NodeId.ROOT.value()) {
         return;
       }
       if (count > n.lookupCount) {
@@ -95,7 +95,7 @@ final class InodeTable {
 
   /** Inodes besides the root (the kernel's live references). */
   synchronized int size() {
-    return byNodeId.size() - (byNodeId.containsKey(Filesystem.FUSE_ROOT_ID) ? 1 : 0);
+    return byNodeId.size() - (byNodeId.containsKey(NodeId.ROOT.value()) ? 1 : 0);
   }
 
   /** Closes every fd (unmount: Linux sends no FORGETs then). */

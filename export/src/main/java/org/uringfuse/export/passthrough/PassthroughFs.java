@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -26,9 +27,11 @@ import org.uringfuse.fuse.UserMounts;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Filesystem;
 import org.uringfuse.fuse.api.InitFlags;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.OpenFlags;
 import org.uringfuse.fuse.api.Replies.Reply;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
@@ -200,7 +203,7 @@ public final class PassthroughFs implements Filesystem {
       return Lookup.failed(r);
     }
     Inode n = inodes.lookupAndRef(StatxBuffer.dev(st), StatxBuffer.ino(st), fd, StatxBuffer.mode(st) & S_IFMT);
-    return new Lookup(new Entry(n.nodeId, n.generation, StatxBuffer.toAttr(st), options.entryTimeoutNanos(),
+    return new Lookup(new Entry(new NodeId(n.nodeId), n.generation, StatxBuffer.toAttr(st), options.entryTimeoutNanos(),
         options.attrTimeoutNanos()), 0);
   }
 
@@ -237,8 +240,8 @@ public final class PassthroughFs implements Filesystem {
   // ---------------------------------------------------------------- names
 
   @Override
-  public void lookup(Request req, long parent, String name, ReplyEntry reply) {
-    Inode p = inode(parent, reply);
+  public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
+    Inode p = inode(parent.value(), reply);
     if (p == null) {
       return;
     }
@@ -259,29 +262,30 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void forget(Request req, long node, long lookupCount) {
-    inodes.forget(node, lookupCount);
+  public void forget(Request req, NodeId node, long lookupCount) {
+    inodes.forget(node.value(), lookupCount);
   }
 
   @Override
-  public void getattr(Request req, long node, long fh, ReplyAttr reply) {
-    withStat(node, fh, reply, st -> reply.ok(StatxBuffer.toAttr(st), options.attrTimeoutNanos()));
+  public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
+    withStat(node.value(), fh, reply, st -> reply.ok(StatxBuffer.toAttr(st), options.attrTimeoutNanos()));
   }
 
   @Override
-  public void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
-    withStat(node, fh, reply,
-        st -> reply.ok(StatxBuffer.toAttr(st), StatxBuffer.btimeSec(st), StatxBuffer.btimeNsec(st), options.attrTimeoutNanos()));
+  public void statx(Request req, NodeId node, Optional<FileHandle> fh, int flags, int mask, ReplyStatx reply) {
+    withStat(node.value(), fh, reply,
+        st -> reply.ok(StatxBuffer.toAttr(st), StatxBuffer.btimeSec(st), StatxBuffer.btimeNsec(st),
+            options.attrTimeoutNanos()));
   }
 
   /** Stats the node (through its open handle when there is one) and hands the statx buffer on. */
-  private void withStat(long node, long fh, Reply reply, Consumer<MemorySegment> use) {
+  private void withStat(long node, Optional<FileHandle> fh, Reply reply, Consumer<MemorySegment> use) {
     Inode n = inode(node, reply);
     if (n == null) {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      Handle h = fh >= 0 ? handles.get(fh) : null;
+      Handle h = fh.map(f -> handles.get(f.value())).orElse(null);
       MemorySegment st = statx(a, h != null ? h.fd() : n.fd, reply);
       if (st != null) {
         use.accept(st);
@@ -290,12 +294,12 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void setattr(Request req, long node, SetAttr c, ReplyAttr reply) {
-    Inode n = inode(node, reply);
+  public void setattr(Request req, NodeId node, SetAttr c, ReplyAttr reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null || readOnly(reply)) {
       return;
     }
-    Handle h = c.fileHandle().isPresent() ? handles.get(c.fileHandle().getAsLong()) : null;
+    Handle h = c.fileHandle().map(f -> handles.get(f.value())).orElse(null);
     try (Arena a = Arena.ofConfined()) {
       MemorySegment proc = a.allocateFrom(n.procPath());
       int r = 0;
@@ -337,8 +341,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void readlink(Request req, long node, ReplyData reply) {
-    Inode n = inode(node, reply);
+  public void readlink(Request req, NodeId node, ReplyData reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -354,26 +358,28 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
-    makeName(req, parent, name, umask, reply, (a, p) -> PosixCalls.mknodat(p.fd, FileNames.toCString(a, name), mode, rdev));
+  public void mknod(Request req, NodeId parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+    makeName(req, parent.value(), name, umask, reply, (a, p) -> PosixCalls.mknodat(p.fd, FileNames.toCString(a, name),
+        mode, rdev));
   }
 
   @Override
-  public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
-    makeName(req, parent, name, umask, reply, (a, p) -> LibC.mkdirat(p.fd, FileNames.toCString(a, name), mode & 07777));
+  public void mkdir(Request req, NodeId parent, String name, int mode, int umask, ReplyEntry reply) {
+    makeName(req, parent.value(), name, umask, reply, (a, p) -> LibC.mkdirat(p.fd, FileNames.toCString(a, name),
+        mode & 07777));
   }
 
   @Override
-  public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
-    makeName(req, parent, name, 0, reply,
+  public void symlink(Request req, NodeId parent, String name, String target, ReplyEntry reply) {
+    makeName(req, parent.value(), name, 0, reply,
         (a, p) -> LibC.symlinkat(FileNames.toCString(a, target), p.fd, FileNames.toCString(a, name)));
   }
 
   /** A new hard link is an existing inode: made as root (no new owner to decide), nothing followed. */
   @Override
-  public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
-    Inode n = inode(node, reply);
-    Inode p = n == null ? null : writableParent(newParent, newName, reply);
+  public void link(Request req, NodeId node, NodeId newParent, String newName, ReplyEntry reply) {
+    Inode n = inode(node.value(), reply);
+    Inode p = n == null ? null : writableParent(newParent.value(), newName, reply);
     if (p == null) {
       return;
     }
@@ -409,13 +415,13 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void unlink(Request req, long parent, String name, ReplyEmpty reply) {
-    remove(parent, name, 0, reply);
+  public void unlink(Request req, NodeId parent, String name, ReplyEmpty reply) {
+    remove(parent.value(), name, 0, reply);
   }
 
   @Override
-  public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
-    remove(parent, name, AT_REMOVEDIR, reply);
+  public void rmdir(Request req, NodeId parent, String name, ReplyEmpty reply) {
+    remove(parent.value(), name, AT_REMOVEDIR, reply);
   }
 
   private void remove(long parent, String name, int flags, ReplyEmpty reply) {
@@ -438,10 +444,10 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void rename(Request req, long parent, String name, long newParent, String newName, int flags,
-      ReplyEmpty reply) {
-    Inode p = inode(parent, reply);
-    Inode np = p == null ? null : inode(newParent, reply);
+  public void rename(Request req, NodeId parent, String name, NodeId newParent, String newName, int flags,
+        ReplyEmpty reply) {
+    Inode p = inode(parent.value(), reply);
+    Inode np = p == null ? null : inode(newParent.value(), reply);
     if (np == null || readOnly(reply)) {
       return;
     }
@@ -450,7 +456,8 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     try (Arena a = Arena.ofConfined()) {
-      okOrError(reply, LibC.renameat2(p.fd, FileNames.toCString(a, name), np.fd, FileNames.toCString(a, newName), flags));
+      okOrError(reply, LibC.renameat2(p.fd, FileNames.toCString(a, name), np.fd, FileNames.toCString(a, newName),
+          flags));
     }
   }
 
@@ -466,8 +473,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void open(Request req, long node, int flags, ReplyOpen reply) {
-    Inode n = inode(node, reply);
+  public void open(Request req, NodeId node, int flags, ReplyOpen reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -485,7 +492,7 @@ public final class PassthroughFs implements Filesystem {
         }
       }
       handles.put((long) fd, new Handle(fd, fsType(n), flags));
-      reply.ok(fd, fopenFlags(flags));
+      reply.ok(new FileHandle(fd), fopenFlags(flags));
     });
   }
 
@@ -524,8 +531,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
-    Inode p = writableParent(parent, name, reply);
+  public void create(Request req, NodeId parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+    Inode p = writableParent(parent.value(), name, reply);
     if (p == null) {
       return;
     }
@@ -544,7 +551,7 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
       handles.put((long) fd, new Handle(fd, fsType(p), flags));
-      reply.ok(l.entry(), fd, fopenFlags(flags));
+      reply.ok(l.entry(), new FileHandle(fd), fopenFlags(flags));
     }
   }
 
@@ -557,17 +564,17 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
-    Handle h = handle(fh, reply);
+  public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
+    Handle h = handle(fh.value(), reply);
     if (h != null) {
       reply.readFrom(h.reads(), offset, size);
     }
   }
 
   @Override
-  public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-      ReplyWrite reply) {
-    Handle h = handle(fh, reply);
+  public void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
+        ReplyWrite reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null || readOnly(reply)) {
       return;
     }
@@ -588,8 +595,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
-    Handle h = handle(fh, reply);
+  public void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null) {
       return;
     }
@@ -599,8 +606,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
-    Handle h = handles.remove(fh);
+  public void release(Request req, NodeId node, FileHandle fh, int flags, ReplyEmpty reply) {
+    Handle h = handles.remove(fh.value());
     if (h != null) {
       LibC.close(h.fd());
     }
@@ -608,8 +615,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
-    Handle h = handle(fh, reply);
+  public void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null) {
       return;
     }
@@ -618,8 +625,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
-    Handle h = handle(fh, reply);
+  public void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode, ReplyEmpty reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null || readOnly(reply)) {
       return;
     }
@@ -627,8 +634,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
-    Handle h = handle(fh, reply);
+  public void lseek(Request req, NodeId node, FileHandle fh, long offset, int whence, ReplyLseek reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null) {
       return;
     }
@@ -641,10 +648,10 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
-      long offsetOut, long length, int flags, ReplyWrite reply) {
-    Handle in = handle(fhIn, reply);
-    Handle out = in == null ? null : handle(fhOut, reply);
+  public void copyFileRange(Request req, NodeId nodeIn, FileHandle fhIn, long offsetIn, NodeId nodeOut,
+        FileHandle fhOut, long offsetOut, long length, int flags, ReplyWrite reply) {
+    Handle in = handle(fhIn.value(), reply);
+    Handle out = in == null ? null : handle(fhOut.value(), reply);
     if (out == null || readOnly(reply)) {
       return;
     }
@@ -665,8 +672,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void statfs(Request req, long node, ReplyStatfs reply) {
-    Inode n = inode(node, reply);
+  public void statfs(Request req, NodeId node, ReplyStatfs reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -686,8 +693,8 @@ public final class PassthroughFs implements Filesystem {
    * anything except execute a file nobody may execute).
    */
   @Override
-  public void access(Request req, long node, int mask, ReplyEmpty reply) {
-    Inode n = inode(node, reply);
+  public void access(Request req, NodeId node, int mask, ReplyEmpty reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -722,8 +729,8 @@ public final class PassthroughFs implements Filesystem {
   // ---------------------------------------------------------------- xattrs
 
   @Override
-  public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
-    Inode n = inode(node, reply);
+  public void setxattr(Request req, NodeId node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null || readOnly(reply)) {
       return;
     }
@@ -758,8 +765,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
-    Inode n = inode(node, reply);
+  public void getxattr(Request req, NodeId node, String name, int size, ReplyXattr reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -769,8 +776,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void listxattr(Request req, long node, int size, ReplyXattr reply) {
-    Inode n = inode(node, reply);
+  public void listxattr(Request req, NodeId node, int size, ReplyXattr reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
@@ -780,8 +787,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
-    Inode n = inode(node, reply);
+  public void removexattr(Request req, NodeId node, String name, ReplyEmpty reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null || readOnly(reply)) {
       return;
     }
@@ -796,24 +803,24 @@ public final class PassthroughFs implements Filesystem {
   // ---------------------------------------------------------------- directories
 
   @Override
-  public void opendir(Request req, long node, int flags, ReplyOpen reply) {
-    Inode n = inode(node, reply);
+  public void opendir(Request req, NodeId node, int flags, ReplyOpen reply) {
+    Inode n = inode(node.value(), reply);
     if (n == null) {
       return;
     }
     reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
       handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), false));
-      reply.ok(fd, 0);
+      reply.ok(new FileHandle(fd), 0);
     });
   }
 
   @Override
-  public void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+  public void releasedir(Request req, NodeId node, FileHandle fh, ReplyEmpty reply) {
     release(req, node, fh, 0, reply);
   }
 
   @Override
-  public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  public void fsyncdir(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     fsync(req, node, fh, datasync, reply);   // an FSYNC SQE: the flush waits in the kernel, not on the loop
   }
 
@@ -862,7 +869,8 @@ public final class PassthroughFs implements Filesystem {
             end++;
           }
           String name = FileNames.decode(buf, nameStart, (int) (end - nameStart));
-          Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff, name);
+          Dirent d = new Dirent(buf.get(JAVA_LONG, p), buf.get(JAVA_LONG, p + 8), buf.get(JAVA_BYTE, p + 18) & 0xff,
+              name);
           if (!sink.test(d)) {
             return 0;
           }
@@ -873,8 +881,8 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
-    Handle h = handle(fh, reply);
+  public void readdir(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectory reply) {
+    Handle h = handle(fh.value(), reply);
     if (h == null) {
       return;
     }
@@ -887,9 +895,9 @@ public final class PassthroughFs implements Filesystem {
   }
 
   @Override
-  public void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
-    Handle h = handle(fh, reply);
-    Inode dir = h == null ? null : inode(node, reply);
+  public void readdirplus(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectoryPlus reply) {
+    Handle h = handle(fh.value(), reply);
+    Inode dir = h == null ? null : inode(node.value(), reply);
     if (dir == null) {
       return;
     }
@@ -899,14 +907,14 @@ public final class PassthroughFs implements Filesystem {
         if (d.name().equals(".") || d.name().equals("..")) {
           // The kernel makes no inode of these; only the name and type travel.
           Attr attr = new Attr(d.ino(), 0, 0, 0, 0, 0, 0, 0, 0, d.type() << 12, 1, 0, 0, 0, 0);
-          return reply.add(new Entry(0, 0, attr, 0, 0), d.name(), d.nextOffset());
+          return reply.add(new Entry(new NodeId(0), 0, attr, 0, 0), d.name(), d.nextOffset());
         }
         Entry entry = lookupEntry(a, dir, d.name()).entry();
         if (entry == null) {
           return true;   // vanished meanwhile: skip it
         }
         if (!reply.add(entry, d.name(), d.nextOffset())) {
-          inodes.forget(entry.nodeId(), 1);   // not sent: give the reference back
+          inodes.forget(entry.nodeId().value(), 1);   // not sent: give the reference back
           return false;
         }
         return true;

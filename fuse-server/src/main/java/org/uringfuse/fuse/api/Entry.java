@@ -3,13 +3,13 @@ package org.uringfuse.fuse.api;
 /**
  * A name's answer ({@code struct fuse_entry_out}): the node the kernel will refer to, its
  * attributes and how long the kernel may cache the name and the attributes. Every entry reply with
- * a nonzero {@code nodeId} adds one to the kernel's lookup count of that node; FORGET subtracts.
- * {@code nodeId} 0 with a timeout caches a negative entry (the name does not exist).
+ * a node adds one to the kernel's lookup count of that node; FORGET subtracts. {@link #negative}
+ * (node id 0) caches that the name does not exist.
  */
-public record Entry(long nodeId, long generation, Attr attr, long entryTimeoutNanos, long attrTimeoutNanos) {
+public record Entry(NodeId nodeId, long generation, Attr attr, long entryTimeoutNanos, long attrTimeoutNanos) {
 
   /** A cached "no such name" answer. */
   public static Entry negative(long timeoutNanos) {
-    return new Entry(0, 0, new Attr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), timeoutNanos, 0);
+    return new Entry(new NodeId(0), 0, new Attr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), timeoutNanos, 0);
   }
 }

@@ -1,7 +1,7 @@
 package org.uringfuse.fuse.api;
 
 import java.lang.foreign.MemorySegment;
-import org.uringfuse.fuse.abi.FuseKernel;
+import java.util.Optional;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
 import org.uringfuse.fuse.api.Replies.ReplyData;
@@ -20,7 +20,7 @@ import org.uringfuse.ring.Errno;
 /**
  * An inode-level filesystem (node ids, not paths), the shape of libfuse's low-level API and of
  * fuser's {@code Filesystem}. Method names follow the FUSE ops; parameters are
- * {@code (Request req, long node, args..., ReplyX reply)}.
+ * {@code (Request req, NodeId node, args..., ReplyX reply)}, open files by their {@link FileHandle}.
  *
  * <p>Threads: methods are called on event-loop threads; with several loops, concurrently. They must
  * not block: long work belongs in SQEs on {@code req.loop()} or on a thread of the filesystem's own,
@@ -35,8 +35,6 @@ import org.uringfuse.ring.Errno;
  * reports zeros).
  */
 public interface Filesystem {
-  /** The node id of the filesystem's root directory. */
-  long FUSE_ROOT_ID = FuseKernel.FUSE_ROOT_ID;
 
   /** Called once INIT is negotiated, before any other request. */
   default void init(ConnectionInfo connection) {}
@@ -58,18 +56,18 @@ public interface Filesystem {
     return 0;
   }
 
-  default void lookup(Request req, long parent, String name, ReplyEntry reply) {
+  default void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** The kernel dropped {@code lookupCount} references to {@code node}. No reply. Default: nothing. */
-  default void forget(Request req, long node, long lookupCount) {}
+  default void forget(Request req, NodeId node, long lookupCount) {}
 
   /**
    * Several forgets at once. Default: {@link #forget} for each; one that throws is logged and the
    * others still apply, so a bad entry never leaks the references after it.
    */
-  default void batchForget(Request req, long[] nodes, long[] lookupCounts) {
+  default void batchForget(Request req, NodeId[] nodes, long[] lookupCounts) {
     for (int i = 0; i < nodes.length; i++) {
       try {
         forget(req, nodes[i], lookupCounts[i]);
@@ -80,55 +78,55 @@ public interface Filesystem {
     }
   }
 
-  /** @param fh the handle when the caller used an open file (fstat), else -1 */
-  default void getattr(Request req, long node, long fh, ReplyAttr reply) {
+  /** @param fh the handle when the caller used an open file (fstat), else empty */
+  default void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void setattr(Request req, long node, SetAttr changes, ReplyAttr reply) {
+  default void setattr(Request req, NodeId node, SetAttr changes, ReplyAttr reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void readlink(Request req, long node, ReplyData reply) {
+  default void readlink(Request req, NodeId node, ReplyData reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
+  default void symlink(Request req, NodeId parent, String name, String target, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+  default void mknod(Request req, NodeId parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
+  default void mkdir(Request req, NodeId parent, String name, int mode, int umask, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+  default void unlink(Request req, NodeId parent, String name, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+  default void rmdir(Request req, NodeId parent, String name, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** RENAME and RENAME2; {@code flags}: RENAME_NOREPLACE 1, RENAME_EXCHANGE 2, RENAME_WHITEOUT 4. */
-  default void rename(Request req, long parent, String name, long newParent, String newName, int flags,
+  default void rename(Request req, NodeId parent, String name, NodeId newParent, String newName, int flags,
       ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+  default void link(Request req, NodeId node, NodeId newParent, String newName, ReplyEntry reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Default: success with handle 0 and no FOPEN flags. */
-  default void open(Request req, long node, int flags, ReplyOpen reply) {
-    reply.ok(0, 0);
+  default void open(Request req, NodeId node, int flags, ReplyOpen reply) {
+    reply.ok(new FileHandle(0), 0);
   }
 
-  default void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+  default void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
     reply.error(Errno.ENOSYS);
   }
 
@@ -136,58 +134,58 @@ public interface Filesystem {
    * @param data the bytes to write, a view of the request buffer, page aligned on both transports
    *     (an O_DIRECT write may take it as it is)
    */
-  default void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
+  default void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
       ReplyWrite reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Default: zeros (an empty filesystem). */
-  default void statfs(Request req, long node, ReplyStatfs reply) {
+  default void statfs(Request req, NodeId node, ReplyStatfs reply) {
     reply.ok(Statfs.EMPTY);
   }
 
   /** Default: success. */
-  default void release(Request req, long node, long fh, int flags, ReplyEmpty reply) {
+  default void release(Request req, NodeId node, FileHandle fh, int flags, ReplyEmpty reply) {
     reply.ok();
   }
 
-  default void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+  default void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  default void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+  default void setxattr(Request req, NodeId node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** @param size 0 for a size probe ({@link ReplyXattr#size}), else the caller's buffer size (ERANGE when too small) */
-  default void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+  default void getxattr(Request req, NodeId node, String name, int size, ReplyXattr reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Names NUL-separated; size rules as {@link #getxattr}. */
-  default void listxattr(Request req, long node, int size, ReplyXattr reply) {
+  default void listxattr(Request req, NodeId node, int size, ReplyXattr reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+  default void removexattr(Request req, NodeId node, String name, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Default: success with handle 0. */
-  default void opendir(Request req, long node, int flags, ReplyOpen reply) {
-    reply.ok(0, 0);
+  default void opendir(Request req, NodeId node, int flags, ReplyOpen reply) {
+    reply.ok(new FileHandle(0), 0);
   }
 
-  default void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+  default void readdir(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectory reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Only sent when the filesystem implements it (the session offers READDIRPLUS then). */
-  default void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
+  default void readdirplus(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectoryPlus reply) {
     reply.error(Errno.ENOSYS);
   }
 
@@ -197,38 +195,40 @@ public interface Filesystem {
   }
 
   /** Default: success. */
-  default void releasedir(Request req, long node, long fh, ReplyEmpty reply) {
+  default void releasedir(Request req, NodeId node, FileHandle fh, ReplyEmpty reply) {
     reply.ok();
   }
 
-  default void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+  default void fsyncdir(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void access(Request req, long node, int mask, ReplyEmpty reply) {
+  default void access(Request req, NodeId node, int mask, ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+  default void create(Request req, NodeId parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+  default void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode,
+        ReplyEmpty reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** @param whence SEEK_DATA 3 or SEEK_HOLE 4 (the kernel handles the others) */
-  default void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+  default void lseek(Request req, NodeId node, FileHandle fh, long offset, int whence, ReplyLseek reply) {
     reply.error(Errno.ENOSYS);
   }
 
-  default void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
+  default void copyFileRange(Request req, NodeId nodeIn, FileHandle fhIn, long offsetIn, NodeId nodeOut,
+        FileHandle fhOut,
       long offsetOut, long length, int flags, ReplyWrite reply) {
     reply.error(Errno.ENOSYS);
   }
 
   /** Sent for statx() calls that ask for more than GETATTR carries (btime). Default ENOSYS: the kernel then uses getattr. */
-  default void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
+  default void statx(Request req, NodeId node, Optional<FileHandle> fh, int flags, int mask, ReplyStatx reply) {
     reply.error(Errno.ENOSYS);
   }
 }

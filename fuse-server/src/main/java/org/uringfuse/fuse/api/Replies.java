@@ -31,11 +31,11 @@ public final class Replies {
 
   public interface ReplyOpen extends Reply {
     /** @param openFlags {@code FOPEN_*} */
-    void ok(long fh, int openFlags);
+    void ok(FileHandle fh, int openFlags);
   }
 
   public interface ReplyCreate extends Reply {
-    void ok(Entry entry, long fh, int openFlags);
+    void ok(Entry entry, FileHandle fh, int openFlags);
   }
 
   public interface ReplyWrite extends Reply {

@@ -2,13 +2,13 @@ package org.uringfuse.fuse.api;
 
 import static org.uringfuse.fuse.abi.FuseKernel.*;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * What SETATTR asks to change: only the fields whose bit is in {@code valid} ({@code FATTR_*}).
  * Times: {@code atimeNow}/{@code mtimeNow} mean "set to the current time" (UTIME_NOW).
  */
-public record SetAttr(int valid, long fh, long size, long atimeSec, int atimeNsec, long mtimeSec,
+public record SetAttr(int valid, FileHandle fh, long size, long atimeSec, int atimeNsec, long mtimeSec,
     int mtimeNsec, long ctimeSec, int ctimeNsec, int mode, int uid, int gid) {
 
   public boolean has(int fattr) {
@@ -52,7 +52,7 @@ public record SetAttr(int valid, long fh, long size, long atimeSec, int atimeNse
   }
 
   /** The open file handle the change comes through, if any (ftruncate, fchmod...). */
-  public OptionalLong fileHandle() {
-    return has(FATTR_FH) ? OptionalLong.of(fh) : OptionalLong.empty();
+  public Optional<FileHandle> fileHandle() {
+    return has(FATTR_FH) ? Optional.of(fh) : Optional.empty();
   }
 }

@@ -49,7 +49,7 @@ public final class ReplyEncoder {
   }
 
   public static int entryOut(MemorySegment s, long off, Entry e) {
-    s.set(JAVA_LONG, off + EntryOut.NODEID, e.nodeId());
+    s.set(JAVA_LONG, off + EntryOut.NODEID, e.nodeId().value());
     s.set(JAVA_LONG, off + EntryOut.GENERATION, e.generation());
     s.set(JAVA_LONG, off + EntryOut.ENTRY_VALID, e.entryTimeoutNanos() / NANOS_PER_SECOND);
     s.set(JAVA_LONG, off + EntryOut.ATTR_VALID, e.attrTimeoutNanos() / NANOS_PER_SECOND);

@@ -4,10 +4,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.proto.MalformedRequestException;
 import org.uringfuse.fuse.proto.RequestView;
@@ -41,11 +44,11 @@ final class Handlers {
   }
 
   static void lookup(Filesystem fs, EntryOut r, RequestView v) {
-    fs.lookup(r, v.nodeId, v.name(0), r);
+    fs.lookup(r, node(v), v.name(0), r);
   }
 
   static void forget(Filesystem fs, None r, RequestView v) {
-    fs.forget(r, v.nodeId, v.opIn.get(JAVA_LONG, 0));
+    fs.forget(r, node(v), v.opIn.get(JAVA_LONG, 0));
   }
 
   static void batchForget(Filesystem fs, None r, RequestView v) throws MalformedRequestException {
@@ -53,10 +56,10 @@ final class Handlers {
     if ((long) count * FuseStructs.Forget.ONE_BYTES > v.payload.byteSize()) {
       throw new MalformedRequestException("BATCH_FORGET of " + count + " carries " + v.payload.byteSize() + " bytes");
     }
-    long[] nodes = new long[count];
+    NodeId[] nodes = new NodeId[count];
     long[] counts = new long[count];
     for (int i = 0; i < count; i++) {
-      nodes[i] = v.payload.get(JAVA_LONG, (long) i * FuseStructs.Forget.ONE_BYTES);
+      nodes[i] = node(v.payload, (long) i * FuseStructs.Forget.ONE_BYTES);
       counts[i] = v.payload.get(JAVA_LONG, (long) i * FuseStructs.Forget.ONE_BYTES + 8);
     }
     fs.batchForget(r, nodes, counts);
@@ -65,14 +68,14 @@ final class Handlers {
   static void getattr(Filesystem fs, AttrOut r, RequestView v) {
     MemorySegment in = v.opIn;
     boolean withFh = (in.get(JAVA_INT, FuseStructs.GetattrIn.GETATTR_FLAGS) & FuseKernel.FUSE_GETATTR_FH) != 0;
-    fs.getattr(r, v.nodeId, withFh ? in.get(JAVA_LONG, FuseStructs.GetattrIn.FH) : -1, r);
+    fs.getattr(r, node(v), withFh ? Optional.of(handle(in, FuseStructs.GetattrIn.FH)) : Optional.empty(), r);
   }
 
   static void setattr(Filesystem fs, AttrOut r, RequestView v) {
     MemorySegment in = v.opIn;
     SetAttr changes = new SetAttr(
         in.get(JAVA_INT, FuseStructs.SetattrIn.VALID),
-        in.get(JAVA_LONG, FuseStructs.SetattrIn.FH),
+        handle(in, FuseStructs.SetattrIn.FH),
         in.get(JAVA_LONG, FuseStructs.SetattrIn.SIZE),
         in.get(JAVA_LONG, FuseStructs.SetattrIn.ATIME),
         in.get(JAVA_INT, FuseStructs.SetattrIn.ATIMENSEC),
@@ -84,65 +87,65 @@ final class Handlers {
         in.get(JAVA_INT, FuseStructs.SetattrIn.UID),
         in.get(JAVA_INT, FuseStructs.SetattrIn.GID));
     r.killSuidGid = changes.killSuidGid();
-    fs.setattr(r, v.nodeId, changes, r);
+    fs.setattr(r, node(v), changes, r);
   }
 
   static void readlink(Filesystem fs, Data r, RequestView v) {
     r.requestedSize = 4096;
-    fs.readlink(r, v.nodeId, r);
+    fs.readlink(r, node(v), r);
   }
 
   static void symlink(Filesystem fs, EntryOut r, RequestView v) throws MalformedRequestException {
     r.supplementaryGroups = v.supplementaryGroups();
-    fs.symlink(r, v.nodeId, v.name(0), v.name(1), r);
+    fs.symlink(r, node(v), v.name(0), v.name(1), r);
   }
 
   static void mknod(Filesystem fs, EntryOut r, RequestView v) throws MalformedRequestException {
     MemorySegment in = v.opIn;
     r.supplementaryGroups = v.supplementaryGroups();
-    fs.mknod(r, v.nodeId, v.name(0), in.get(JAVA_INT, FuseStructs.MknodIn.MODE),
+    fs.mknod(r, node(v), v.name(0), in.get(JAVA_INT, FuseStructs.MknodIn.MODE),
         in.get(JAVA_INT, FuseStructs.MknodIn.RDEV), in.get(JAVA_INT, FuseStructs.MknodIn.UMASK), r);
   }
 
   static void mkdir(Filesystem fs, EntryOut r, RequestView v) throws MalformedRequestException {
     MemorySegment in = v.opIn;
     r.supplementaryGroups = v.supplementaryGroups();
-    fs.mkdir(r, v.nodeId, v.name(0), in.get(JAVA_INT, FuseStructs.MkdirIn.MODE),
+    fs.mkdir(r, node(v), v.name(0), in.get(JAVA_INT, FuseStructs.MkdirIn.MODE),
         in.get(JAVA_INT, FuseStructs.MkdirIn.UMASK), r);
   }
 
   static void unlink(Filesystem fs, Empty r, RequestView v) {
-    fs.unlink(r, v.nodeId, v.name(0), r);
+    fs.unlink(r, node(v), v.name(0), r);
   }
 
   static void rmdir(Filesystem fs, Empty r, RequestView v) {
-    fs.rmdir(r, v.nodeId, v.name(0), r);
+    fs.rmdir(r, node(v), v.name(0), r);
   }
 
   static void rename(Filesystem fs, Empty r, RequestView v) {
-    fs.rename(r, v.nodeId, v.name(0), v.opIn.get(JAVA_LONG, FuseStructs.RenameIn.NEWDIR), v.name(1), 0, r);
+    fs.rename(r, node(v), v.name(0), node(v.opIn, FuseStructs.RenameIn.NEWDIR), v.name(1), 0, r);
   }
 
   static void rename2(Filesystem fs, Empty r, RequestView v) {
-    fs.rename(r, v.nodeId, v.name(0), v.opIn.get(JAVA_LONG, FuseStructs.RenameIn.NEWDIR), v.name(1),
+    fs.rename(r, node(v), v.name(0), node(v.opIn, FuseStructs.RenameIn.NEWDIR), v.name(1),
         v.opIn.get(JAVA_INT, FuseStructs.RenameIn.FLAGS), r);
   }
 
   static void link(Filesystem fs, EntryOut r, RequestView v) {
-    fs.link(r, v.opIn.get(JAVA_LONG, FuseStructs.LinkIn.OLDNODEID), v.nodeId, v.name(0), r);
+    fs.link(r, node(v.opIn, FuseStructs.LinkIn.OLDNODEID), node(v), v.name(0), r);
   }
 
   static void open(Filesystem fs, OpenOut r, RequestView v) {
     MemorySegment in = v.opIn;
     r.killSuidGid = (in.get(JAVA_INT, FuseStructs.OpenIn.OPEN_FLAGS) & FuseKernel.FUSE_OPEN_KILL_SUIDGID) != 0;
-    fs.open(r, v.nodeId, in.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
+    fs.open(r, node(v), in.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
   }
 
   static void read(Filesystem fs, Data r, RequestView v) {
     MemorySegment in = v.opIn;
     int size = in.get(JAVA_INT, ReadWriteIn.SIZE);
     r.requestedSize = size;
-    fs.read(r, v.nodeId, in.get(JAVA_LONG, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), size, r);
+    fs.read(r, node(v), handle(in, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), size, r);
   }
 
   static void write(Filesystem fs, WriteOut r, RequestView v) throws MalformedRequestException {
@@ -153,21 +156,21 @@ final class Handlers {
     }
     int writeFlags = in.get(JAVA_INT, ReadWriteIn.READ_WRITE_FLAGS);
     r.killSuidGid = (writeFlags & FuseKernel.FUSE_WRITE_KILL_SUIDGID) != 0;
-    fs.write(r, v.nodeId, in.get(JAVA_LONG, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET),
+    fs.write(r, node(v), handle(in, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET),
         v.payload.asSlice(0, size), writeFlags, r);
   }
 
   static void statfs(Filesystem fs, StatfsOut r, RequestView v) {
-    fs.statfs(r, v.nodeId, r);
+    fs.statfs(r, node(v), r);
   }
 
   static void release(Filesystem fs, Empty r, RequestView v) {
-    fs.release(r, v.nodeId, v.opIn.get(JAVA_LONG, FuseStructs.ReleaseIn.FH),
+    fs.release(r, node(v), handle(v.opIn, FuseStructs.ReleaseIn.FH),
         v.opIn.get(JAVA_INT, FuseStructs.ReleaseIn.FLAGS), r);
   }
 
   static void fsync(Filesystem fs, Empty r, RequestView v) {
-    fs.fsync(r, v.nodeId, v.opIn.get(JAVA_LONG, FuseStructs.FsyncIn.FH), datasync(v.opIn), r);
+    fs.fsync(r, node(v), handle(v.opIn, FuseStructs.FsyncIn.FH), datasync(v.opIn), r);
   }
 
   static void setxattr(Filesystem fs, Empty r, RequestView v) throws MalformedRequestException {
@@ -179,63 +182,63 @@ final class Handlers {
     }
     r.killSuidGid = in.byteSize() >= FuseStructs.SetxattrIn.BYTES
         && (in.get(JAVA_INT, FuseStructs.SetxattrIn.SETXATTR_FLAGS) & FuseKernel.FUSE_SETXATTR_ACL_KILL_SGID) != 0;
-    fs.setxattr(r, v.nodeId, v.name(0), rest.asSlice(0, size), in.get(JAVA_INT, FuseStructs.SetxattrIn.FLAGS), r);
+    fs.setxattr(r, node(v), v.name(0), rest.asSlice(0, size), in.get(JAVA_INT, FuseStructs.SetxattrIn.FLAGS), r);
   }
 
   static void getxattr(Filesystem fs, Xattr r, RequestView v) {
     int size = v.opIn.get(JAVA_INT, FuseStructs.Getxattr.SIZE);
     r.requestedSize = size;
-    fs.getxattr(r, v.nodeId, v.name(0), size, r);
+    fs.getxattr(r, node(v), v.name(0), size, r);
   }
 
   static void listxattr(Filesystem fs, Xattr r, RequestView v) {
     int size = v.opIn.get(JAVA_INT, FuseStructs.Getxattr.SIZE);
     r.requestedSize = size;
-    fs.listxattr(r, v.nodeId, size, r);
+    fs.listxattr(r, node(v), size, r);
   }
 
   static void removexattr(Filesystem fs, Empty r, RequestView v) {
-    fs.removexattr(r, v.nodeId, v.name(0), r);
+    fs.removexattr(r, node(v), v.name(0), r);
   }
 
   static void flush(Filesystem fs, Empty r, RequestView v) {
-    fs.flush(r, v.nodeId, v.opIn.get(JAVA_LONG, FuseStructs.FlushIn.FH),
+    fs.flush(r, node(v), handle(v.opIn, FuseStructs.FlushIn.FH),
         v.opIn.get(JAVA_LONG, FuseStructs.FlushIn.LOCK_OWNER), r);
   }
 
   static void opendir(Filesystem fs, OpenOut r, RequestView v) {
-    fs.opendir(r, v.nodeId, v.opIn.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
+    fs.opendir(r, node(v), v.opIn.get(JAVA_INT, FuseStructs.OpenIn.FLAGS), r);
   }
 
   static void readdir(Filesystem fs, Directory r, RequestView v) {
     MemorySegment in = v.opIn;
     r.requestedSize = in.get(JAVA_INT, ReadWriteIn.SIZE);
-    fs.readdir(r, v.nodeId, in.get(JAVA_LONG, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), r);
+    fs.readdir(r, node(v), handle(in, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), r);
   }
 
   static void readdirplus(Filesystem fs, DirectoryPlus r, RequestView v) {
     MemorySegment in = v.opIn;
     r.requestedSize = in.get(JAVA_INT, ReadWriteIn.SIZE);
-    fs.readdirplus(r, v.nodeId, in.get(JAVA_LONG, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), r);
+    fs.readdirplus(r, node(v), handle(in, ReadWriteIn.FH), in.get(JAVA_LONG, ReadWriteIn.OFFSET), r);
   }
 
   static void releasedir(Filesystem fs, Empty r, RequestView v) {
-    fs.releasedir(r, v.nodeId, v.opIn.get(JAVA_LONG, FuseStructs.ReleaseIn.FH), r);
+    fs.releasedir(r, node(v), handle(v.opIn, FuseStructs.ReleaseIn.FH), r);
   }
 
   static void fsyncdir(Filesystem fs, Empty r, RequestView v) {
-    fs.fsyncdir(r, v.nodeId, v.opIn.get(JAVA_LONG, FuseStructs.FsyncIn.FH), datasync(v.opIn), r);
+    fs.fsyncdir(r, node(v), handle(v.opIn, FuseStructs.FsyncIn.FH), datasync(v.opIn), r);
   }
 
   static void access(Filesystem fs, Empty r, RequestView v) {
-    fs.access(r, v.nodeId, v.opIn.get(JAVA_INT, FuseStructs.AccessIn.MASK), r);
+    fs.access(r, node(v), v.opIn.get(JAVA_INT, FuseStructs.AccessIn.MASK), r);
   }
 
   static void create(Filesystem fs, CreateOut r, RequestView v) throws MalformedRequestException {
     MemorySegment in = v.opIn;
     r.killSuidGid = (in.get(JAVA_INT, FuseStructs.CreateIn.OPEN_FLAGS) & FuseKernel.FUSE_OPEN_KILL_SUIDGID) != 0;
     r.supplementaryGroups = v.supplementaryGroups();
-    fs.create(r, v.nodeId, v.name(0), in.get(JAVA_INT, FuseStructs.CreateIn.MODE),
+    fs.create(r, node(v), v.name(0), in.get(JAVA_INT, FuseStructs.CreateIn.MODE),
         in.get(JAVA_INT, FuseStructs.CreateIn.UMASK), in.get(JAVA_INT, FuseStructs.CreateIn.FLAGS), r);
   }
 
@@ -249,24 +252,24 @@ final class Handlers {
 
   static void fallocate(Filesystem fs, Empty r, RequestView v) {
     MemorySegment in = v.opIn;
-    fs.fallocate(r, v.nodeId, in.get(JAVA_LONG, FuseStructs.FallocateIn.FH),
+    fs.fallocate(r, node(v), handle(in, FuseStructs.FallocateIn.FH),
         in.get(JAVA_LONG, FuseStructs.FallocateIn.OFFSET), in.get(JAVA_LONG, FuseStructs.FallocateIn.LENGTH),
         in.get(JAVA_INT, FuseStructs.FallocateIn.MODE), r);
   }
 
   static void lseek(Filesystem fs, LseekOut r, RequestView v) {
     MemorySegment in = v.opIn;
-    fs.lseek(r, v.nodeId, in.get(JAVA_LONG, FuseStructs.Lseek.FH), in.get(JAVA_LONG, FuseStructs.Lseek.OFFSET),
+    fs.lseek(r, node(v), handle(in, FuseStructs.Lseek.FH), in.get(JAVA_LONG, FuseStructs.Lseek.OFFSET),
         in.get(JAVA_INT, FuseStructs.Lseek.WHENCE), r);
   }
 
   static void copyFileRange(Filesystem fs, WriteOut r, RequestView v) {
     MemorySegment in = v.opIn;
-    fs.copyFileRange(r, v.nodeId,
-        in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.FH_IN),
+    fs.copyFileRange(r, node(v),
+        handle(in, FuseStructs.CopyFileRangeIn.FH_IN),
         in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.OFF_IN),
-        in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.NODEID_OUT),
-        in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.FH_OUT),
+        node(in, FuseStructs.CopyFileRangeIn.NODEID_OUT),
+        handle(in, FuseStructs.CopyFileRangeIn.FH_OUT),
         in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.OFF_OUT),
         in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.LEN),
         (int) in.get(JAVA_LONG, FuseStructs.CopyFileRangeIn.FLAGS), r);
@@ -275,8 +278,23 @@ final class Handlers {
   static void statx(Filesystem fs, StatxOut r, RequestView v) {
     MemorySegment in = v.opIn;
     boolean withFh = (in.get(JAVA_INT, FuseStructs.StatxIn.GETATTR_FLAGS) & FuseKernel.FUSE_GETATTR_FH) != 0;
-    fs.statx(r, v.nodeId, withFh ? in.get(JAVA_LONG, FuseStructs.StatxIn.FH) : -1,
+    fs.statx(r, node(v), withFh ? Optional.of(handle(in, FuseStructs.StatxIn.FH)) : Optional.empty(),
         in.get(JAVA_INT, FuseStructs.StatxIn.SX_FLAGS), in.get(JAVA_INT, FuseStructs.StatxIn.SX_MASK), r);
+  }
+
+  /** The node the request is about. */
+  private static NodeId node(RequestView v) {
+    return new NodeId(v.nodeId);
+  }
+
+  /** A node id field of an op struct. */
+  private static NodeId node(MemorySegment in, long offset) {
+    return new NodeId(in.get(JAVA_LONG, offset));
+  }
+
+  /** A file handle field of an op struct. */
+  private static FileHandle handle(MemorySegment in, long offset) {
+    return new FileHandle(in.get(JAVA_LONG, offset));
   }
 
   private static boolean datasync(MemorySegment in) {

@@ -10,6 +10,7 @@ import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.FileNames;
 import org.uringfuse.fuse.api.Replies;
 import org.uringfuse.fuse.api.Statfs;
@@ -86,8 +87,8 @@ final class TypedReplies {
     }
 
     @Override
-    public void ok(long fh, int openFlags) {
-      send(0, ReplyEncoder.openOut(claim(), 0, fh, openFlags));
+    public void ok(FileHandle fh, int openFlags) {
+      send(0, ReplyEncoder.openOut(claim(), 0, fh.value(), openFlags));
     }
   }
 
@@ -98,10 +99,10 @@ final class TypedReplies {
     }
 
     @Override
-    public void ok(Entry entry, long fh, int openFlags) {
+    public void ok(Entry entry, FileHandle fh, int openFlags) {
       MemorySegment b = claim();
       int n = ReplyEncoder.entryOut(b, 0, entry);
-      send(0, n + ReplyEncoder.openOut(b, n, fh, openFlags));
+      send(0, n + ReplyEncoder.openOut(b, n, fh.value(), openFlags));
     }
   }
 

@@ -15,6 +15,7 @@ import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.server.Opcode;
 
 /** Golden bytes for parsing and encoding, the opcode table against the kernel's struct sizes. */
@@ -65,7 +66,8 @@ class ProtocolGoldenTest {
   @Test
   void parsesALookupFromDeviceBytes() throws Exception {
     // fuse_in_header: len 44, opcode 1 (LOOKUP), unique 0x10, nodeid 1, uid 1000, gid 100, pid 42
-    MemorySegment req = hex(arena, "2c000000 01000000 1000000000000000 0100000000000000 e8030000 64000000 2a000000 00000000"
+    MemorySegment req = hex(arena,
+        "2c000000 01000000 1000000000000000 0100000000000000 e8030000 64000000 2a000000 00000000"
         + "666f6f00");
     RequestView v = RequestView.parseDevice(req, 44, Opcode.LOOKUP.fixedIn(false), Opcode.LOOKUP.nameCount);
     assertEquals(1, v.opcode);
@@ -79,7 +81,8 @@ class ProtocolGoldenTest {
 
   @Test
   void rejectsShortAndInconsistentRequests() {
-    MemorySegment hdr = hex(arena, "30000000 03000000 0200000000000000 0100000000000000 00000000 00000000 00000000 00000000"
+    MemorySegment hdr = hex(arena,
+        "30000000 03000000 0200000000000000 0100000000000000 00000000 00000000 00000000 00000000"
         + "0000000000000000");
     // GETATTR needs a 16-byte fuse_getattr_in; only 8 bytes follow the header.
     assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 48, 16, 0));
@@ -87,7 +90,8 @@ class ProtocolGoldenTest {
     assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 40, 0, 0));
     assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(hdr, 20, 0, 0));
     // A name without its NUL terminator.
-    MemorySegment lookup = hex(arena, "2b000000 01000000 0400000000000000 0100000000000000 00000000 00000000 00000000 00000000"
+    MemorySegment lookup = hex(arena,
+        "2b000000 01000000 0400000000000000 0100000000000000 00000000 00000000 00000000 00000000"
         + "666f6f");
     assertThrows(MalformedRequestException.class, () -> RequestView.parseDevice(lookup, 43, 0, 1));
   }
@@ -96,7 +100,7 @@ class ProtocolGoldenTest {
   void encodesEntryOutExactly() {
     MemorySegment out = arena.allocate(128, 8);
     Attr a = new Attr(7, 4096, 8, 1, 2, 3, 4, 5, 6, Attr.S_IFREG | 0644, 1, 1000, 100, 0, 4096);
-    int n = ReplyEncoder.entryOut(out, 0, new Entry(7, 0, a, 1_500_000_000L, 2_000_000_000L));
+    int n = ReplyEncoder.entryOut(out, 0, new Entry(new NodeId(7), 0, a, 1_500_000_000L, 2_000_000_000L));
     assertEquals(128, n);
     String expected = "0700000000000000 0000000000000000 0100000000000000 0200000000000000 0065cd1d 00000000"
         + "0700000000000000 0010000000000000 0800000000000000 0100000000000000 0300000000000000 0500000000000000"
@@ -110,7 +114,7 @@ class ProtocolGoldenTest {
     MemorySegment out = arena.allocate(256, 8);
     out.fill((byte) 0x5a);   // whatever the buffer held before: padding must come out zero
     Attr a = new Attr(7, 4096, 8, 1, 2, 3, 4, 5, 6, Attr.S_IFREG | 0644, 1, 1000, 100, 0, 4096);
-    int n = ReplyEncoder.direntPlus(out, 0, 256, new Entry(7, 0, a, 1_500_000_000L, 2_000_000_000L),
+    int n = ReplyEncoder.direntPlus(out, 0, 256, new Entry(new NodeId(7), 0, a, 1_500_000_000L, 2_000_000_000L),
         "ab".getBytes(), 9);
     assertEquals(160, n);
     String expected = "0700000000000000 0000000000000000 0100000000000000 0200000000000000 0065cd1d 00000000"
@@ -119,7 +123,7 @@ class ProtocolGoldenTest {
         // fuse_dirent: ino 7, off 9, namelen 2, type DT_REG (8), "ab" and six bytes of padding
         + "0700000000000000 0900000000000000 02000000 08000000 6162000000000000";
     assertArrayEquals(HexFormat.of().parseHex(expected.replace(" ", "")), out.asSlice(0, n).toArray(JAVA_BYTE));
-    assertEquals(-1, ReplyEncoder.direntPlus(out, 0, 159, new Entry(7, 0, a, 0, 0), "ab".getBytes(), 9));
+    assertEquals(-1, ReplyEncoder.direntPlus(out, 0, 159, new Entry(new NodeId(7), 0, a, 0, 0), "ab".getBytes(), 9));
   }
 
   /**

@@ -12,14 +12,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.uringfuse.fuse.abi.FuseKernel;
-import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs;
+import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.api.Attr;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyCreate;
 import org.uringfuse.fuse.api.Replies.ReplyData;
@@ -164,7 +167,7 @@ class SessionDispatchTest {
   void throwingFilesystemIsAnsweredEioAndDefaultsAreEnosys() {
     Filesystem fs = new Filesystem() {
       @Override
-      public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+      public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
         throw new IllegalStateException("boom");
       }
     };
@@ -183,7 +186,7 @@ class SessionDispatchTest {
   /** Answers every request with its own reply shape; records which replies could pose as another. */
   static final class AnsweringFs implements Filesystem {
     static final Attr ATTR = new Attr(2, 10, 1, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1, 0, 0, 0, 4096);
-    static final Entry ENTRY = new Entry(2, 0, ATTR, 0, 0);
+    static final Entry ENTRY = new Entry(new NodeId(2), 0, ATTR, 0, 0);
     final List<String> crossShaped = new ArrayList<>();
     int forgets;
 
@@ -193,68 +196,68 @@ class SessionDispatchTest {
     }
 
     @Override
-    public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
       reply.ok(ENTRY);
     }
 
     @Override
-    public void forget(Request req, long node, long lookupCount) {
+    public void forget(Request req, NodeId node, long lookupCount) {
       forgets++;
     }
 
     @Override
-    public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
       reply.ok(ATTR, 0);
     }
 
     @Override
-    public void setattr(Request req, long node, SetAttr changes, ReplyAttr reply) {
+    public void setattr(Request req, NodeId node, SetAttr changes, ReplyAttr reply) {
       reply.ok(ATTR, 0);
     }
 
     @Override
-    public void readlink(Request req, long node, ReplyData reply) {
+    public void readlink(Request req, NodeId node, ReplyData reply) {
       reply.ok("t".getBytes());
     }
 
     @Override
-    public void symlink(Request req, long parent, String name, String target, ReplyEntry reply) {
+    public void symlink(Request req, NodeId parent, String name, String target, ReplyEntry reply) {
       reply.ok(ENTRY);
     }
 
     @Override
-    public void mknod(Request req, long parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
+    public void mknod(Request req, NodeId parent, String name, int mode, int rdev, int umask, ReplyEntry reply) {
       reply.ok(ENTRY);
     }
 
     @Override
-    public void mkdir(Request req, long parent, String name, int mode, int umask, ReplyEntry reply) {
+    public void mkdir(Request req, NodeId parent, String name, int mode, int umask, ReplyEntry reply) {
       reply.ok(ENTRY);
     }
 
     @Override
-    public void unlink(Request req, long parent, String name, ReplyEmpty reply) {
+    public void unlink(Request req, NodeId parent, String name, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void rmdir(Request req, long parent, String name, ReplyEmpty reply) {
+    public void rmdir(Request req, NodeId parent, String name, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void rename(Request req, long parent, String name, long newParent, String newName, int flags,
-        ReplyEmpty reply) {
+    public void rename(Request req, NodeId parent, String name, NodeId newParent, String newName, int flags,
+          ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void link(Request req, long node, long newParent, String newName, ReplyEntry reply) {
+    public void link(Request req, NodeId node, NodeId newParent, String newName, ReplyEntry reply) {
       reply.ok(ENTRY);
     }
 
     @Override
-    public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
       if (reply instanceof ReplyWrite || reply instanceof ReplyXattr) {
         crossShaped.add("READ");
       }
@@ -262,8 +265,8 @@ class SessionDispatchTest {
     }
 
     @Override
-    public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-        ReplyWrite reply) {
+    public void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
+          ReplyWrite reply) {
       if (reply instanceof ReplyData || reply instanceof ReplyLseek) {
         crossShaped.add("WRITE");
       }
@@ -271,43 +274,43 @@ class SessionDispatchTest {
     }
 
     @Override
-    public void flush(Request req, long node, long fh, long lockOwner, ReplyEmpty reply) {
+    public void flush(Request req, NodeId node, FileHandle fh, long lockOwner, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void fsync(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    public void fsync(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void setxattr(Request req, long node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
+    public void setxattr(Request req, NodeId node, String name, MemorySegment value, int flags, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void getxattr(Request req, long node, String name, int size, ReplyXattr reply) {
+    public void getxattr(Request req, NodeId node, String name, int size, ReplyXattr reply) {
       reply.ok(new byte[3]);
     }
 
     @Override
-    public void listxattr(Request req, long node, int size, ReplyXattr reply) {
+    public void listxattr(Request req, NodeId node, int size, ReplyXattr reply) {
       reply.ok("a\0".getBytes());
     }
 
     @Override
-    public void removexattr(Request req, long node, String name, ReplyEmpty reply) {
+    public void removexattr(Request req, NodeId node, String name, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void readdir(Request req, long node, long fh, long offset, ReplyDirectory reply) {
+    public void readdir(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectory reply) {
       reply.add(2, "x", Attr.direntType(ATTR.mode()), 1);
       reply.ok();
     }
 
     @Override
-    public void readdirplus(Request req, long node, long fh, long offset, ReplyDirectoryPlus reply) {
+    public void readdirplus(Request req, NodeId node, FileHandle fh, long offset, ReplyDirectoryPlus reply) {
       reply.add(ENTRY, "x", 1);
       reply.ok();
     }
@@ -318,38 +321,39 @@ class SessionDispatchTest {
     }
 
     @Override
-    public void fsyncdir(Request req, long node, long fh, boolean datasync, ReplyEmpty reply) {
+    public void fsyncdir(Request req, NodeId node, FileHandle fh, boolean datasync, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void access(Request req, long node, int mask, ReplyEmpty reply) {
+    public void access(Request req, NodeId node, int mask, ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void create(Request req, long parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
-      reply.ok(ENTRY, 1, 0);
+    public void create(Request req, NodeId parent, String name, int mode, int umask, int flags, ReplyCreate reply) {
+      reply.ok(ENTRY, new FileHandle(1), 0);
     }
 
     @Override
-    public void fallocate(Request req, long node, long fh, long offset, long length, int mode, ReplyEmpty reply) {
+    public void fallocate(Request req, NodeId node, FileHandle fh, long offset, long length, int mode,
+          ReplyEmpty reply) {
       reply.ok();
     }
 
     @Override
-    public void lseek(Request req, long node, long fh, long offset, int whence, ReplyLseek reply) {
+    public void lseek(Request req, NodeId node, FileHandle fh, long offset, int whence, ReplyLseek reply) {
       reply.ok(5);
     }
 
     @Override
-    public void copyFileRange(Request req, long nodeIn, long fhIn, long offsetIn, long nodeOut, long fhOut,
-        long offsetOut, long length, int flags, ReplyWrite reply) {
+    public void copyFileRange(Request req, NodeId nodeIn, FileHandle fhIn, long offsetIn, NodeId nodeOut,
+          FileHandle fhOut, long offsetOut, long length, int flags, ReplyWrite reply) {
       reply.ok(7);
     }
 
     @Override
-    public void statx(Request req, long node, long fh, int flags, int mask, ReplyStatx reply) {
+    public void statx(Request req, NodeId node, Optional<FileHandle> fh, int flags, int mask, ReplyStatx reply) {
       reply.ok(ATTR, 0, 0, 0);
     }
   }

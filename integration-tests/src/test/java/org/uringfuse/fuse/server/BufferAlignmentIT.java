@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.uringfuse.testkit.MountFixture.run;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyData;
 import org.uringfuse.fuse.api.Replies.ReplyWrite;
@@ -37,13 +40,13 @@ class BufferAlignmentIT {
     final AtomicInteger writes = new AtomicInteger();
 
     @Override
-    public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
       reply.ok(new Attr(FuseKernel.FUSE_ROOT_ID, SIZE, SIZE / 512, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1,
           0, 0, 0, 4096), 0);
     }
 
     @Override
-    public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
       reads.incrementAndGet();
       record(reply.buffer());
       reply.buffer().asSlice(0, size).fill((byte) 'r');
@@ -51,8 +54,8 @@ class BufferAlignmentIT {
     }
 
     @Override
-    public void write(Request req, long node, long fh, long offset, MemorySegment data, int writeFlags,
-        ReplyWrite reply) {
+    public void write(Request req, NodeId node, FileHandle fh, long offset, MemorySegment data, int writeFlags,
+          ReplyWrite reply) {
       writes.incrementAndGet();
       record(data);
       reply.ok(data.byteSize());

@@ -9,16 +9,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.uringfuse.examples.MemoryFs;
 import org.uringfuse.fuse.api.Entry;
+import org.uringfuse.fuse.api.FileHandle;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.ReplyData;
 import org.uringfuse.fuse.api.Replies.ReplyEntry;
 import org.uringfuse.fuse.api.Request;
-import org.uringfuse.examples.MemoryFs;
 import org.uringfuse.fuse.server.Opcode;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.ring.Errno;
@@ -39,12 +42,12 @@ class InterruptAndForgetIT {
     volatile long slowNode = -1;
 
     @Override
-    public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
       delegate.lookup(req, parent, name, new ReplyEntry() {
         @Override
         public void ok(Entry entry) {
           if (name.equals("slow")) {
-            slowNode = entry.nodeId();
+            slowNode = entry.nodeId().value();
           }
           reply.ok(entry);
         }
@@ -57,8 +60,8 @@ class InterruptAndForgetIT {
     }
 
     @Override
-    public void open(Request req, long node, int flags, org.uringfuse.fuse.api.Replies.ReplyOpen reply) {
-      if (node != slowNode) {
+    public void open(Request req, NodeId node, int flags, org.uringfuse.fuse.api.Replies.ReplyOpen reply) {
+      if (node.value() != slowNode) {
         delegate.open(req, node, flags, reply);
         return;
       }
@@ -66,7 +69,7 @@ class InterruptAndForgetIT {
     }
 
     @Override
-    public void read(Request req, long node, long fh, long offset, int size, ReplyData reply) {
+    public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
       delegate.read(req, node, fh, offset, size, reply);
     }
 
@@ -83,30 +86,31 @@ class InterruptAndForgetIT {
 
     // the rest is MemoryFs
     @Override
-    public void getattr(Request req, long node, long fh, org.uringfuse.fuse.api.Replies.ReplyAttr reply) {
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh,
+          org.uringfuse.fuse.api.Replies.ReplyAttr reply) {
       delegate.getattr(req, node, fh, reply);
     }
 
     @Override
-    public void create(Request req, long parent, String name, int mode, int umask, int flags,
-        org.uringfuse.fuse.api.Replies.ReplyCreate reply) {
+    public void create(Request req, NodeId parent, String name, int mode, int umask, int flags,
+          org.uringfuse.fuse.api.Replies.ReplyCreate reply) {
       delegate.create(req, parent, name, mode, umask, flags, reply);
     }
 
     @Override
-    public void write(Request req, long node, long fh, long offset, java.lang.foreign.MemorySegment data,
-        int writeFlags, org.uringfuse.fuse.api.Replies.ReplyWrite reply) {
+    public void write(Request req, NodeId node, FileHandle fh, long offset, java.lang.foreign.MemorySegment data,
+          int writeFlags, org.uringfuse.fuse.api.Replies.ReplyWrite reply) {
       delegate.write(req, node, fh, offset, data, writeFlags, reply);
     }
 
     @Override
-    public void setattr(Request req, long node, org.uringfuse.fuse.api.SetAttr changes,
-        org.uringfuse.fuse.api.Replies.ReplyAttr reply) {
+    public void setattr(Request req, NodeId node, org.uringfuse.fuse.api.SetAttr changes,
+          org.uringfuse.fuse.api.Replies.ReplyAttr reply) {
       delegate.setattr(req, node, changes, reply);
     }
 
     @Override
-    public void forget(Request req, long node, long lookupCount) {
+    public void forget(Request req, NodeId node, long lookupCount) {
       delegate.forget(req, node, lookupCount);
     }
   }

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
 import org.uringfuse.fuse.api.Replies.ReplyAttr;
 import org.uringfuse.fuse.api.Replies.ReplyEntry;
 import org.uringfuse.fuse.api.Request;
@@ -31,12 +34,12 @@ class LoopDeathIT {
   /** A root directory whose every lookup kills the loop serving it. */
   static final class FatalFs implements Filesystem {
     @Override
-    public void getattr(Request req, long node, long fh, ReplyAttr reply) {
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
       reply.ok(new Attr(FuseKernel.FUSE_ROOT_ID, 0, 0, 0, 0, 0, 0, 0, 0, Attr.S_IFDIR | 0755, 2, 0, 0, 0, 4096), 0);
     }
 
     @Override
-    public void lookup(Request req, long parent, String name, ReplyEntry reply) {
+    public void lookup(Request req, NodeId parent, String name, ReplyEntry reply) {
       throw new InternalError("simulated fatal error in a filesystem method");
     }
   }
