@@ -29,8 +29,11 @@ import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.loop.EventLoop;
 
 /**
- * The protocol state of one mount, shared by every transport and loop: INIT negotiation, dispatch to
- * the filesystem, interrupts, the table of unanswered requests, counters, and the end of the session.
+ * The protocol state of one mount, shared by every transport and loop: INIT negotiation, the one
+ * request path (every transport hands each request to {@link #onRequest}, which looks its opcode up
+ * once in the {@link Opcode} table, has the slot split it, and runs the opcode's handler with the
+ * opcode's reply shape), interrupts, the table of unanswered requests, counters, and the end of the
+ * session.
  *
  * <p>Threads: requests arrive on several loop threads at once; the connection info is written once
  * (INIT, before any other request is read) and published through {@link #initDone}; the outstanding
