@@ -1,5 +1,8 @@
 package org.uringfuse.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +18,16 @@ import picocli.CommandLine.Command;
         "2:usage error",
         "3:FUSE-over-io_uring required (or probed) but unavailable"})
 public final class Main {
+  /** The subcommands by name, in the order help lists them. */
+  private static final Map<String, Supplier<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+  static {
+    SUBCOMMANDS.put("mount", MountCommand::new);
+    SUBCOMMANDS.put("umount", UmountCommand::new);
+    SUBCOMMANDS.put("stats", StatsCommand::new);
+    SUBCOMMANDS.put("probe", ProbeCommand::new);
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -31,20 +44,11 @@ public final class Main {
    */
   static CommandLine commandLine(String name) {
     CommandLine cl = new CommandLine(new Main());
-    Object only = switch (name) {
-      case "mount" -> new MountCommand();
-      case "umount" -> new UmountCommand();
-      case "stats" -> new StatsCommand();
-      case "probe" -> new ProbeCommand();
-      default -> null;
-    };
+    Supplier<?> only = SUBCOMMANDS.get(name);
     if (only != null) {
-      return cl.addSubcommand(only);
+      return cl.addSubcommand(only.get());
     }
-    for (Object sub : new Object[] {new MountCommand(), new UmountCommand(), new StatsCommand(), new ProbeCommand(),
-        new CommandLine.HelpCommand()}) {
-      cl.addSubcommand(sub);
-    }
-    return cl;
+    SUBCOMMANDS.values().forEach(sub -> cl.addSubcommand(sub.get()));
+    return cl.addSubcommand(new CommandLine.HelpCommand());
   }
 }

@@ -11,14 +11,12 @@ public final class PosixCalls {
   private PosixCalls() {}
 
   public static final int O_RDONLY = 0;
-  public static final int O_WRONLY = 01;
   public static final int O_RDWR = 02;
   public static final int O_ACCMODE = 03;
   public static final int O_CREAT = 0100;
   public static final int O_EXCL = 0200;
   public static final int O_NOCTTY = 0400;
   public static final int O_TRUNC = 01000;
-  public static final int O_APPEND = 02000;
   public static final int O_DIRECT = 040000;
   public static final int O_DIRECTORY = 0200000;
   public static final int O_NOFOLLOW = 0400000;

@@ -152,6 +152,11 @@ abstract class PendingRequest implements Request, RequestIo {
     return (int) Math.min(requestedSize, slot.body().byteSize());
   }
 
+  /** The reply body a filesystem may fill in place: {@link #limit()} bytes of the slot's buffer. */
+  public final MemorySegment buffer() {
+    return slot.body().asSlice(0, limit());
+  }
+
   /** Common to every reply shape ({@code Replies.Reply#error}). */
   public final void error(int errno) {
     if (errno <= 0 || errno >= 512) {

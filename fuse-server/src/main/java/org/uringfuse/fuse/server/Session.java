@@ -114,8 +114,8 @@ public final class Session implements RequestSink {
   @Override
   public void onRequest(RequestSlot slot, EventLoop loop) {
     MemorySegment header = slot.header();
-    int code = header.get(JAVA_INT, InHeader.OPCODE);
-    long unique = header.get(JAVA_LONG, InHeader.UNIQUE);
+    int code = RequestView.opcodeOf(header);
+    long unique = RequestView.uniqueOf(header);
     Opcode op = Opcode.of(code);
     if (op == null) {
       if (unknownOpcodesLogged.add(code)) {

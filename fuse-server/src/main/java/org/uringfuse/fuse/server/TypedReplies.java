@@ -171,11 +171,6 @@ final class TypedReplies {
     }
 
     @Override
-    public MemorySegment buffer() {
-      return slot.body().asSlice(0, limit());
-    }
-
-    @Override
     public void ok(long length) {
       claim();
       if (length < 0 || length > limit()) {
@@ -254,11 +249,6 @@ final class TypedReplies {
 
     private boolean sizeProbe() {
       return requestedSize == 0;
-    }
-
-    @Override
-    public MemorySegment buffer() {
-      return slot.body().asSlice(0, limit());
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.uringfuse.fuse.abi.FuseKernel;
-import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.UringCmdReq;
 import org.uringfuse.fuse.abi.FuseStructs.UringReqHeader;
@@ -284,7 +283,7 @@ public final class UringQueues implements UringStarter {
     @Override
     public void release() {
       // Ring requests always expect an answer; re-arm the entry with an empty one.
-      send(header.get(JAVA_LONG, InHeader.UNIQUE), 0, 0);
+      send(RequestView.uniqueOf(header), 0, 0);
     }
 
     @Override
