@@ -80,7 +80,7 @@ public final class DevFuseChannel implements Transport {
     Slot s = free.poll();
     if (s == null && allocated < maxBuffers) {
       allocated++;
-      s = new Slot(arena.allocate(PAGE + bufferSize, PAGE), bufferSize);
+      s = new Slot(LibC.mapAnonymous(PAGE + bufferSize, arena), bufferSize);
     }
     return s;
   }

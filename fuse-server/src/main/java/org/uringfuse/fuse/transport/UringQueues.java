@@ -29,6 +29,7 @@ import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.op.UringCmd;
+import org.uringfuse.ring.sys.LibC;
 
 /**
  * The FUSE-over-io_uring transport: one queue per possible CPU, {@code depth} entries per queue,
@@ -44,6 +45,7 @@ import org.uringfuse.ring.op.UringCmd;
  */
 public final class UringQueues implements UringStarter {
   private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
+  private static final long PAGE = 4096;
   static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
 
   private final RequestSink sink;
@@ -93,10 +95,14 @@ public final class UringQueues implements UringStarter {
     payloadSize = Math.max(FuseKernel.FUSE_MIN_READ_BUFFER,
         Math.max(proposed.maxWrite(), proposed.maxPages() * 4096));
     requestsPerQueue = new AtomicLongArray(queueCount);
+    // One mapping for every entry's header page and payload, faulted in only where requests land.
+    long stride = PAGE + (payloadSize + PAGE - 1) / PAGE * PAGE;
+    MemorySegment buffers = LibC.mapAnonymous(stride * queueCount * depth, arena);
     for (int q = 0; q < queueCount; q++) {
       int loopIndex = q % loops.size();
       for (int i = 0; i < depth; i++) {
-        entries.add(new RingEntry(q, loops.get(loopIndex), deviceFds[loopIndex]));
+        MemorySegment buffer = buffers.asSlice(stride * entries.size(), stride);
+        entries.add(new RingEntry(q, loops.get(loopIndex), deviceFds[loopIndex], buffer));
       }
     }
     return true;
@@ -203,11 +209,12 @@ public final class UringQueues implements UringStarter {
     long pendingOp;
     boolean registered;
 
-    RingEntry(int qid, EventLoop loop, int fd) {
+    /** {@code buffer}: a page for the header, then the payload (page-aligned). */
+    RingEntry(int qid, EventLoop loop, int fd, MemorySegment buffer) {
       this.qid = qid;
       this.loop = loop;
-      this.header = arena.allocate(4096, 4096).asSlice(0, UringReqHeader.BYTES);
-      this.payload = arena.allocate(payloadSize, 4096);
+      this.header = buffer.asSlice(0, UringReqHeader.BYTES);
+      this.payload = buffer.asSlice(PAGE, payloadSize);
       this.iov = arena.allocate(Iovec.BYTES * 2, 8);
       Iovec.set(iov, 0, header);
       Iovec.set(iov, 1, payload);

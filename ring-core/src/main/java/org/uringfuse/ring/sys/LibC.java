@@ -2,6 +2,7 @@ package org.uringfuse.ring.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.uringfuse.ring.Errno;
@@ -16,6 +17,8 @@ public final class LibC {
   public static final int PROT_READ = 0x1;
   public static final int PROT_WRITE = 0x2;
   public static final int MAP_SHARED = 0x01;
+  public static final int MAP_PRIVATE = 0x02;
+  public static final int MAP_ANONYMOUS = 0x20;
   public static final int MAP_POPULATE = 0x8000;
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int EFD_NONBLOCK = 0x800;
@@ -137,6 +140,17 @@ public final class LibC {
       throw new MmapException((int) p);
     }
     return Native.ofAddress(p, length);
+  }
+
+  /**
+   * {@code length} bytes of anonymous private memory, unmapped when {@code owner} closes. Unlike an
+   * arena allocation it is not written to here: the kernel supplies zero pages as they are first
+   * touched, so buffers sized for the largest request cost time and memory only where requests land
+   * (FUSE ring buffers: 8 MiB mapped at INIT, a few pages resident at depth 1).
+   */
+  public static MemorySegment mapAnonymous(long length, Arena owner) {
+    MemorySegment m = mmap(length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return m.reinterpret(length, owner, unmapped -> munmap(unmapped.reinterpret(length)));
   }
 
   /** Thrown by {@link #mmap} with the negative errno. */
