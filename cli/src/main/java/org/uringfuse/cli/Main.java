@@ -2,30 +2,21 @@ package org.uringfuse.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code uringfuse} command: subcommands, exit codes, help. */
-@Command(name = "uringfuse",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = "A pure-Java FUSE server over FUSE-over-io_uring.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:success",
-        "1:runtime failure",
-        "2:usage error",
-        "3:FUSE-over-io_uring required (or probed) but unavailable"})
 public final class Main {
-  /** The subcommands by name, in the order help lists them. */
-  private static final Map<String, Supplier<?>> SUBCOMMANDS = new LinkedHashMap<>();
+  /** The subcommands' models by name, in the order help lists them. */
+  private static final Map<String, Supplier<CommandSpec>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
-    SUBCOMMANDS.put("mount", MountCommand::new);
-    SUBCOMMANDS.put("umount", UmountCommand::new);
-    SUBCOMMANDS.put("stats", StatsCommand::new);
-    SUBCOMMANDS.put("probe", ProbeCommand::new);
+    SUBCOMMANDS.put("mount", () -> new MountCommand().spec);
+    SUBCOMMANDS.put("umount", () -> new UmountCommand().spec);
+    SUBCOMMANDS.put("stats", () -> new StatsCommand().spec);
+    SUBCOMMANDS.put("probe", () -> new ProbeCommand().spec);
   }
 
   public static void main(String[] args) {
@@ -38,13 +29,20 @@ public final class Main {
   }
 
   /**
-   * The command line with the subcommand {@code name} only, when it is one (picocli builds a
-   * command's model by reflection, tens of milliseconds of every mount's start-up), else with all
-   * of them (help, usage errors).
+   * The command line with the subcommand {@code name} only, when it is one (a mount builds one
+   * model), else with all of them (help, usage errors).
    */
   static CommandLine commandLine(String name) {
-    CommandLine cl = new CommandLine(new Main());
-    Supplier<?> only = SUBCOMMANDS.get(name);
+    CommandSpec top = Specs.withHelp(CommandSpec.create().name("uringfuse"),
+        "A pure-Java FUSE server over FUSE-over-io_uring.");
+    top.usageMessage().exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(new TreeMap<>(Map.of(
+            "0", "success",
+            "1", "runtime failure",
+            "2", "usage error",
+            "3", "FUSE-over-io_uring required (or probed) but unavailable")));
+    CommandLine cl = new CommandLine(top);
+    Supplier<CommandSpec> only = SUBCOMMANDS.get(name);
     if (only != null) {
       return cl.addSubcommand(only.get());
     }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Handler;
@@ -24,11 +23,8 @@ import org.uringfuse.fuse.server.LogReopen;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.server.SignalShutdown;
 import org.uringfuse.fuse.transport.TransportKind;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code uringfuse mount SOURCE MOUNTPOINT}: serves a directory (passthrough) or a disk image until
@@ -36,62 +32,63 @@ import picocli.CommandLine.Spec;
  * detaches it (setsid, output to the log file) unless {@code --foreground} is given, and returns once
  * the server prints its {@code mounted ...} line.
  */
-@Command(name = "mount", mixinStandardHelpOptions = true,
-    description = {"Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
-        "A directory SOURCE is exported as a passthrough filesystem; a disk image (regular file or "
-            + "block device) as one regular file at a MOUNTPOINT file (created if missing). Returns once "
-            + "the mount is live; the server keeps running detached until unmounted (umount MOUNTPOINT, "
-            + "uringfuse umount MOUNTPOINT) or sent SIGTERM."})
 final class MountCommand implements Callable<Integer> {
   static final String READY_PREFIX = "mounted ";
 
-  @Spec
-  CommandSpec spec;
+  final CommandSpec spec = Specs.command(this, "mount",
+      "Serves SOURCE at MOUNTPOINT over FUSE-over-io_uring (or /dev/fuse).",
+      "A directory SOURCE is exported as a passthrough filesystem; a disk image (regular file or "
+          + "block device) as one regular file at a MOUNTPOINT file (created if missing). Returns once "
+          + "the mount is live; the server keeps running detached until unmounted (umount MOUNTPOINT, "
+          + "uringfuse umount MOUNTPOINT) or sent SIGTERM.")
+      .addPositional(Specs.positional(0, "SOURCE", Path.class, "directory, image file or block device to export"))
+      .addPositional(Specs.positional(1, "MOUNTPOINT", Path.class,
+          "existing directory (for a directory SOURCE) or file (for an image) to mount on"))
+      .addOption(OptionSpec.builder("-o").paramLabel("OPTIONS").type(List.class).auxiliaryTypes(String.class)
+          .description("comma-separated mount options: ro, rw, "
+          + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
+          + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, auto_unmount|noauto_unmount (default "
+          + "auto_unmount: fusermount3 unmounts when the server ends, even by SIGKILL), poll=auto|auto:US|off|US (busy polling of the "
+          + "event loops before they sleep: auto adapts the window up to 50 us and steps aside whenever another "
+          + "thread wants the CPU, US polls a fixed window; default auto); directories: entry_timeout=SECONDS, "
+          + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
+          + "cache=none|writeback, mode=OCTAL, uid=N, gid=N").build())
+      .addOption(Specs.option("--transport", "auto|uring|classic", String.class, "auto",
+          "auto: io_uring when the kernel offers it, else /dev/fuse (default); uring: fail if unavailable"))
+      .addOption(Specs.option("--threads", "N", Integer.class, null, "event loops (default: one per CPU)"))
+      .addOption(Specs.option("--queue-depth", "N", Integer.class, null,
+          "FUSE-over-io_uring entries per CPU queue (default 32)"))
+      // read by the launcher, which detaches otherwise
+      .addOption(Specs.flag(new String[] {"-f", "--foreground"}, "stay in the foreground (logs to stderr)"))
+      .addOption(Specs.flag(new String[] {"--debug"}, "log every FUSE request and reply"))
+      .addOption(Specs.option("--log-level", "LEVEL", String.class, "info", "error, warning, info (default) or debug"))
+      .addOption(Specs.option("--log-file", "FILE", Path.class, null,
+          "where the detached server logs (default /var/log/uringfuse/<mountpoint>.log); "
+              + "SIGHUP makes the server reopen it (for logrotate)"));
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "directory, image file or block device to export")
-  Path source;
-
-  @Parameters(index = "1", paramLabel = "MOUNTPOINT",
-      description = "existing directory (for a directory SOURCE) or file (for an image) to mount on")
-  Path mountpoint;
-
-  @Option(names = "-o", paramLabel = "OPTIONS", description = "comma-separated mount options: ro, rw, "
-      + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
-      + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, auto_unmount|noauto_unmount (default "
-      + "auto_unmount: fusermount3 unmounts when the server ends, even by SIGKILL), poll=auto|auto:US|off|US (busy polling of the "
-      + "event loops before they sleep: auto adapts the window up to 50 us and steps aside whenever another "
-      + "thread wants the CPU, US polls a fixed window; default auto); directories: entry_timeout=SECONDS, "
-      + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
-      + "cache=none|writeback, mode=OCTAL, uid=N, gid=N")
-  List<String> options = new ArrayList<>();
-
-  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|uring|classic",
-      description = "auto: io_uring when the kernel offers it, else /dev/fuse (default); uring: fail if unavailable")
-  String transport;
-
-  @Option(names = "--threads", paramLabel = "N", description = "event loops (default: one per CPU)")
-  Integer threads;
-
-  @Option(names = "--queue-depth", paramLabel = "N", description = "FUSE-over-io_uring entries per CPU queue (default 32)")
-  Integer queueDepth;
-
-  @Option(names = {"-f", "--foreground"}, description = "stay in the foreground (logs to stderr)")
-  boolean foreground;   // read by the launcher, which detaches otherwise
-
-  @Option(names = "--debug", description = "log every FUSE request and reply")
-  boolean debug;
-
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-      description = "error, warning, info (default) or debug")
-  String logLevel;
-
-  @Option(names = "--log-file", paramLabel = "FILE",
-      description = "where the detached server logs (default /var/log/uringfuse/<mountpoint>.log); "
-          + "SIGHUP makes the server reopen it (for logrotate)")
-  Path logFile;
+  // the parsed command line, read from the spec by call()
+  private Path source;
+  private Path mountpoint;
+  private List<String> options;
+  private String transport;
+  private Integer threads;
+  private Integer queueDepth;
+  private boolean debug;
+  private String logLevel;
+  private Path logFile;
 
   @Override
   public Integer call() {
+    source = Specs.positionalValue(spec, 0);
+    mountpoint = Specs.positionalValue(spec, 1);
+    List<String> o = Specs.optionValue(spec, "-o");
+    options = o == null ? List.of() : o;
+    transport = Specs.optionValue(spec, "--transport");
+    threads = Specs.optionValue(spec, "--threads");
+    queueDepth = Specs.optionValue(spec, "--queue-depth");
+    debug = Specs.optionValue(spec, "--debug");
+    logLevel = Specs.optionValue(spec, "--log-level");
+    logFile = Specs.optionValue(spec, "--log-file");
     PrintWriter err = spec.commandLine().getErr();
     MountOptionsParser parsed;
     try {

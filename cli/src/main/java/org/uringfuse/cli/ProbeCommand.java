@@ -11,19 +11,14 @@ import org.uringfuse.ring.Probe;
 import org.uringfuse.ring.Ring;
 import org.uringfuse.ring.loop.EventLoops;
 import org.uringfuse.ring.loop.LoopOptions;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code uringfuse probe}: what this machine offers uringfuse, and why not when it does not. */
-@Command(name = "probe", mixinStandardHelpOptions = true,
-    description = {"Reports what this machine offers uringfuse.",
-        "The kernel, io_uring availability (with the reason when it is missing), the io_uring opcodes "
-            + "uringfuse uses, enable_uring, and whether FUSE-over-io_uring can be used. Exits 0 when it "
-            + "can, 3 when it cannot."})
 final class ProbeCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  final CommandSpec spec = Specs.command(this, "probe", "Reports what this machine offers uringfuse.",
+      "The kernel, io_uring availability (with the reason when it is missing), the io_uring opcodes "
+          + "uringfuse uses, enable_uring, and whether FUSE-over-io_uring can be used. Exits 0 when it "
+          + "can, 3 when it cannot.");
 
   @Override
   public Integer call() {

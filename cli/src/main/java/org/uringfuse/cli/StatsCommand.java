@@ -11,24 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.uringfuse.fuse.server.ControlSocket;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code uringfuse stats MOUNTPOINT}: asks the running server over its control socket. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-    description = {"Prints a running server's statistics (root only).",
-        "Transport, queues, requests in flight, bytes moved, and per-opcode counts with latency percentiles."})
 final class StatsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "MOUNTPOINT")
-  Path mountpoint;
+  final CommandSpec spec = Specs.command(this, "stats", "Prints a running server's statistics (root only).",
+      "Transport, queues, requests in flight, bytes moved, and per-opcode counts with latency percentiles.")
+      .addPositional(Specs.positional(0, "MOUNTPOINT", Path.class));
 
   @Override
   public Integer call() {
+    Path mountpoint = Specs.positionalValue(spec, 0);
     PrintWriter err = spec.commandLine().getErr();
     Path socket = ControlSocket.pathFor(mountpoint.toAbsolutePath().normalize());
     if (!Files.exists(socket)) {
