@@ -42,6 +42,8 @@ ROWS = {
     "randread-libaio-qd16xcpu": fio_row("randread", "4k", "libaio", 16, CPUS),
     "seqread-128k-qd4": fio_row("read", "128k", "libaio", 4, 1),
     "randwrite-psync-qd1": fio_row("randwrite", "4k", "psync", 1, 1),
+    "randwrite-psync-x2cpu": fio_row("randwrite", "4k", "psync", 1, 2 * CPUS),
+    "randwrite-libaio-qd16xcpu": fio_row("randwrite", "4k", "libaio", 16, CPUS),
     "randrw70-libaio-qd8": fio_row("randrw", "4k", "libaio", 8, 1, ["--rwmixread=70"]),
     # buffered (no O_DIRECT, as cp and compilers write): the servers' backing writes are buffered too
     "randwrite-buffered-psync-qd1": fio_row("randwrite", "4k", "psync", 1, 1, ["--direct=0"]),

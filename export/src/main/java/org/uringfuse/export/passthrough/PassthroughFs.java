@@ -92,11 +92,18 @@ public final class PassthroughFs implements Filesystem {
    * An open file or directory: its fd, and whether its reads and its writes are plain syscalls on the
    * loop rather than SQEs (see above).
    */
-  private record Handle(int fd, BackingFile reads, boolean syncWrites) {
+  /**
+   * An open backing file. {@code syncWrites}: writes are pwrites on the loop (io_uring would hand
+   * them to io-wq); {@code syncWritesWhenAlone}: O_DIRECT writes that io_uring would complete in a
+   * kernel worker are pwrites when the request is {@linkplain org.uringfuse.fuse.api.RequestIo#alone
+   * alone} (as libfuse writes), ring writes that overlap when it is not.
+   */
+  private record Handle(int fd, BackingFile reads, boolean syncWrites, boolean syncWritesWhenAlone) {
     Handle(int fd, FsType type, int flags) {
       // direct false: an O_DIRECT read off the grid fails with the backing file's EINVAL, as it would
       // locally, instead of being bounced
-      this(fd, new BackingFile(fd, type.memoryBacked(), false), !type.ringWrites((flags & O_DIRECT) != 0));
+      this(fd, new BackingFile(fd, type.memoryBacked(), false), !type.ringWrites((flags & O_DIRECT) != 0),
+          (flags & O_DIRECT) != 0 && type.directWritesCompleteInWorker());
     }
   }
 
@@ -585,7 +592,7 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
     }
-    if (h.syncWrites()) {
+    if (h.syncWrites() || (h.syncWritesWhenAlone() && req.io().alone())) {
       countOrError(reply::ok, reply).complete((int) LibC.pwrite(h.fd(), data, data.byteSize(), offset), 0);
       return;
     }
@@ -809,7 +816,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
-      handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), false));
+      handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), false, false));
       reply.ok(new FileHandle(fd), 0);
     });
   }

@@ -21,6 +21,13 @@ public interface RequestIo extends Executor {
    */
   long submit(SqePrep operation, CqeHandler onCompletion);
 
+  /**
+   * Whether this is the only request the session is serving and nothing waits on its loop: the one
+   * moment a brief blocking call on the loop (a synchronous write to a disk) delays no other
+   * request. From the request's loop thread.
+   */
+  boolean alone();
+
   /** Runs {@code task} on the request's loop after {@code delayNanos} (from the loop thread). */
   long schedule(long delayNanos, Runnable task);
 

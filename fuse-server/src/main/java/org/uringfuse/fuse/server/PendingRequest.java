@@ -119,6 +119,11 @@ abstract class PendingRequest implements Request, RequestIo {
   }
 
   @Override
+  public boolean alone() {
+    return session.unanswered() == 1 && !loop.hasPendingEvents();
+  }
+
+  @Override
   public long schedule(long delayNanos, Runnable task) {
     return loop.schedule(delayNanos, task);
   }

@@ -520,6 +520,12 @@ public final class EpollEventLoop extends AbstractEventLoop {
   }
 
   @Override
+  public boolean hasPendingEvents() {
+    checkThread();
+    return !ready.isEmpty() || hasQueuedWork();
+  }
+
+  @Override
   public boolean runOnce(boolean mayBlock) {
     checkThread();
     int work = runTasks() + runBottomHalves();

@@ -69,6 +69,12 @@ public interface EventLoop extends Executor, AutoCloseable {
   int inFlight();
 
   /**
+   * Whether completions or tasks wait to be handled (reaped, or still in the ring); owner thread
+   * only. A handler about to block the loop briefly checks that nothing would wait for it.
+   */
+  boolean hasPendingEvents();
+
+  /**
    * One iteration: executed tasks, bottom halves, completions; then, when nothing happened and
    * {@code mayBlock}, adaptive polling and a blocking wait. Owner thread only.
    *

@@ -238,6 +238,12 @@ public final class UringEventLoop extends AbstractEventLoop {
   // ---------------------------------------------------------------- the iteration
 
   @Override
+  public boolean hasPendingEvents() {
+    checkThread();
+    return readyHead != readyTail || ring.hasCompletions() || hasQueuedWork();
+  }
+
+  @Override
   public PollStats pollStats() {
     return poller.stats();
   }
