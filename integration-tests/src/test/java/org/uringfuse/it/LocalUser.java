@@ -86,8 +86,10 @@ final class LocalUser implements AutoCloseable {
     }
   }
 
+  /** Removes the user, and the perf-data directory its JVMs made in /tmp. */
   @Override
   public void close() throws IOException, InterruptedException {
     MountFixture.runBounded(BOUND, "userdel", "--force", name);
+    MountFixture.runBounded(BOUND, "rm", "-rf", "/tmp/hsperfdata_" + name);
   }
 }

@@ -52,6 +52,7 @@ class UnprivilegedBridgeTest {
   @AfterEach
   void tearDown() throws Exception {
     MountFixture.runBounded(Duration.ofSeconds(30), "userdel", "--force", user);
+    MountFixture.runBounded(Duration.ofSeconds(30), "rm", "-rf", "/tmp/hsperfdata_" + user);   // its JVMs' perf data
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
         if (FuseMount.isMountPoint(p)) {
