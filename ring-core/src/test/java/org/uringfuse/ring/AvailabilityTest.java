@@ -67,7 +67,8 @@ class AvailabilityTest {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String cp = location(IoUring.class) + ":" + location(AvailabilityChild.class);
     Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, AvailabilityChild.class.getName())
+        // no perf-data file: it would leave /tmp/hsperfdata_nobody behind
+        java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp, AvailabilityChild.class.getName())
         .redirectErrorStream(true).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
