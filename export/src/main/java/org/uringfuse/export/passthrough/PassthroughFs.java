@@ -90,13 +90,11 @@ public final class PassthroughFs implements Filesystem {
 
   /**
    * An open file or directory: its fd, and whether its reads and its writes are plain syscalls on the
-   * loop rather than SQEs (see above).
-   */
-  /**
-   * An open backing file. {@code syncWrites}: writes are pwrites on the loop (io_uring would hand
-   * them to io-wq); {@code syncWritesWhenAlone}: O_DIRECT writes that io_uring would complete in a
-   * kernel worker are pwrites when the request is {@linkplain org.uringfuse.fuse.api.RequestIo#alone
-   * alone} (as libfuse writes), ring writes that overlap when it is not.
+   * loop rather than SQEs (see above). {@code syncWrites}: writes are pwrites on the loop (io_uring
+   * would hand them to io-wq); {@code syncWritesWhenAlone}: O_DIRECT writes that io_uring would
+   * complete in a kernel worker are pwrites when the request is
+   * {@linkplain org.uringfuse.fuse.api.RequestIo#alone alone} (as libfuse writes), ring writes that
+   * overlap when it is not.
    */
   private record Handle(int fd, BackingFile reads, boolean syncWrites, boolean syncWritesWhenAlone) {
     Handle(int fd, FsType type, int flags) {

@@ -45,7 +45,7 @@ import org.uringfuse.ring.sys.LibC;
  */
 public final class UringQueues implements UringStarter {
   private static final System.Logger LOG = System.getLogger(UringQueues.class.getName());
-  private static final long PAGE = 4096;
+  private static final int PAGE = 4096;
   static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
 
   private final RequestSink sink;
@@ -93,7 +93,7 @@ public final class UringQueues implements UringStarter {
       return false;
     }
     payloadSize = Math.max(FuseKernel.FUSE_MIN_READ_BUFFER,
-        Math.max(proposed.maxWrite(), proposed.maxPages() * 4096));
+        Math.max(proposed.maxWrite(), proposed.maxPages() * PAGE));
     requestsPerQueue = new AtomicLongArray(queueCount);
     // One mapping for every entry's header page and payload, faulted in only where requests land.
     long stride = PAGE + (payloadSize + PAGE - 1) / PAGE * PAGE;
