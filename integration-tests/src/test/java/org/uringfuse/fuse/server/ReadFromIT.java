@@ -1,0 +1,138 @@
+package org.uringfuse.fuse.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.uringfuse.fuse.abi.FuseKernel;
+import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.BackingFile;
+import org.uringfuse.fuse.api.FileHandle;
+import org.uringfuse.fuse.api.Filesystem;
+import org.uringfuse.fuse.api.NodeId;
+import org.uringfuse.fuse.api.OpenFlags;
+import org.uringfuse.fuse.api.Replies.ReplyAttr;
+import org.uringfuse.fuse.api.Replies.ReplyData;
+import org.uringfuse.fuse.api.Replies.ReplyOpen;
+import org.uringfuse.fuse.api.Request;
+import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.sys.LibC;
+import org.uringfuse.testkit.MountFixture;
+
+/**
+ * {@code ReplyData.readFrom} on a file of the real disk (an io_uring READ on the request's loop):
+ * whole reads, reads cut short by the end of the file, reads past it
+ * and failed reads answer what a pread would, and the session counts the bytes really sent.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReadFromIT {
+  static final int SIZE = 3 * 4096 + 100;
+  static final int O_CLOEXEC = 02000000;
+
+  /** Its root is a regular file (direct I/O, so every read reaches it) served from {@code backing}. */
+  static final class BackedFs implements Filesystem {
+    final BackingFile backing;
+    final long reportedSize;
+
+    BackedFs(BackingFile backing, long reportedSize) {
+      this.backing = backing;
+      this.reportedSize = reportedSize;
+    }
+
+    @Override
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
+      reply.ok(new Attr(FuseKernel.FUSE_ROOT_ID, reportedSize, 1, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0444, 1,
+          0, 0, 0, 4096), 0);
+    }
+
+    @Override
+    public void open(Request req, NodeId node, int flags, ReplyOpen reply) {
+      reply.ok(new FileHandle(1), OpenFlags.FOPEN_DIRECT_IO);
+    }
+
+    @Override
+    public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
+      reply.readFrom(backing, offset, size);
+    }
+  }
+
+  /** open(2) read-only, close-on-exec; an fd the server reads through io_uring. */
+  static int openReadOnly(Path p) {
+    try (Arena a = Arena.ofConfined()) {
+      int fd = LibC.openat(LibC.AT_FDCWD, a.allocateFrom(p.toString()), O_CLOEXEC, 0);
+      assertTrue(fd >= 0, "open " + p + ": " + Errno.describe(fd));
+      return fd;
+    }
+  }
+
+  static byte[] content() {
+    byte[] b = new byte[SIZE];
+    new Random(7).nextBytes(b);
+    return b;
+  }
+
+  static byte[] readAt(Path file, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(length);
+      int n = ch.read(buf, offset);
+      return Arrays.copyOf(buf.array(), Math.max(n, 0));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void wholeShortAndPastTheEndReads(TransportKind t) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
+    Path data = dir.resolve("data");
+    byte[] content = content();
+    Files.write(data, content);
+    int fd = openReadOnly(data);
+    try (MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(fd, false, false), SIZE + 8192), t,
+        MountOptions.defaults(), true)) {
+      long before = m.server.stats().bytesRead();
+      assertArrayEquals(Arrays.copyOfRange(content, 4096, 8192), readAt(m.mnt, 4096, 4096), "a whole read");
+      assertArrayEquals(Arrays.copyOfRange(content, 8192, SIZE), readAt(m.mnt, 8192, 8192),
+          "a read the end of the file cuts short");
+      assertArrayEquals(new byte[0], readAt(m.mnt, SIZE + 4096, 4096), "a read past the end");
+      assertArrayEquals(Arrays.copyOfRange(content, 0, 4096), readAt(m.mnt, 0, 4096), "a whole read after them");
+      assertEquals(4096 + (SIZE - 8192) + 0 + 4096, m.server.stats().bytesRead() - before,
+          "bytes counted are bytes sent");
+    } finally {
+      LibC.close(fd);
+      Files.delete(data);
+      Files.delete(dir);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void aFailedReadAnswersItsErrno(TransportKind t) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
+    int fd = openReadOnly(dir);   // read(2) of a directory: EISDIR
+    try (MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(fd, false, false), SIZE), t,
+        MountOptions.defaults(), true)) {
+      IOException e = assertThrows(IOException.class, () -> readAt(m.mnt, 0, 4096));
+      assertTrue(e.getMessage().contains("Is a directory"), e.getMessage());
+      assertEquals(SIZE, Files.size(m.mnt), "the mount still answers");
+    } finally {
+      LibC.close(fd);
+      Files.delete(dir);
+    }
+  }
+}
