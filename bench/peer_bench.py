@@ -36,6 +36,9 @@ def fio_row(rw, bs, engine, depth, jobs, extra=()):
 
 ROWS = {
     "randread-psync-qd1": fio_row("randread", "4k", "psync", 1, 1),
+    # the same with the client pinned to CPU 0: the scheduler cannot move it to the idle CPU at each
+    # reply (it does so unpinned, one IPI per request), so this row shows the servers' own path
+    "randread-psync-qd1-pinned": fio_row("randread", "4k", "psync", 1, 1, ["--cpus_allowed=0"]),
     "randread-psync-x1cpu": fio_row("randread", "4k", "psync", 1, CPUS),
     "randread-psync-x2cpu": fio_row("randread", "4k", "psync", 1, 2 * CPUS),
     "randread-psync-x4cpu": fio_row("randread", "4k", "psync", 1, 4 * CPUS),
