@@ -19,8 +19,8 @@ import org.uringfuse.ring.sys.LibC;
  * head/tail indices.
  *
  * <p>Threads: a Ring is not thread-safe. One thread (the owner, normally an {@code EventLoop}) gets
- * SQEs, submits and reaps. With {@code IORING_SETUP_SINGLE_ISSUER} that thread must also be the one
- * that created the ring. Ordering follows liburing: SQE bytes are written with plain stores and the SQ
+ * SQEs, submits and reaps, and it must be the thread that created the ring: the ring is registered
+ * with that thread (IORING_REGISTER_RING_FDS), and io_uring_enter and close go through that registration. Ordering follows liburing: SQE bytes are written with plain stores and the SQ
  * tail is published with one release store per batch; the CQ tail is read with an acquire load and
  * the CQ head published with a release store after the CQEs were copied out.
  */
@@ -29,6 +29,9 @@ public final class Ring implements AutoCloseable {
   private static final int GETEVENTS_ARG_BYTES = 24;
 
   private final int fd;
+  /** What io_uring_enter is given: the ring's slot among the owner thread's registered rings, or its fd. */
+  private final int enterFd;
+  private final int enterFlags;
   private final int flags;
   private final int features;
   private final int sqEntries;
@@ -103,6 +106,25 @@ public final class Ring implements AutoCloseable {
     cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
     geteventsArg = scratchArena.allocate(GETEVENTS_ARG_BYTES, 8);
     waitTimespec = scratchArena.allocate(KernelTimespec.LAYOUT);
+    int slot = registerRingFd();
+    enterFd = slot >= 0 ? slot : fd;
+    enterFlags = slot >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+  }
+
+  /**
+   * Registers the ring with the creating thread (IORING_REGISTER_RING_FDS), as liburing's
+   * io_uring_register_ring_fd does: io_uring_enter then finds it by slot instead of taking and
+   * dropping a reference to its file on every call. Returns the slot, or -errno (older kernels:
+   * the fd is used).
+   */
+  private int registerRingFd() {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment update = a.allocate(RSRC_UPDATE_BYTES, 8);
+      update.set(JAVA_INT, 0, IORING_REGISTER_ANY_SLOT);
+      update.set(JAVA_LONG, 8, fd);
+      int r = IoUringSyscalls.register(fd, IORING_REGISTER_RING_FDS, update, 1);
+      return r == 1 ? update.get(JAVA_INT, 0) : Math.min(r, -1);
+    }
   }
 
   /**
@@ -184,7 +206,8 @@ public final class Ring implements AutoCloseable {
    */
   public int enter(int minComplete, int enterFlags) {
     int toSubmit = flush();
-    return IoUringSyscalls.enter(fd, toSubmit, minComplete, enterFlags, MemorySegment.NULL, 0);
+    return IoUringSyscalls.enter(this.enterFd, toSubmit, minComplete, enterFlags | this.enterFlags,
+        MemorySegment.NULL, 0);
   }
 
   /**
@@ -198,8 +221,8 @@ public final class Ring implements AutoCloseable {
     geteventsArg.set(JAVA_INT, 8, 0);                 // sigmask_sz
     geteventsArg.set(JAVA_INT, 12, 0);                // min_wait_usec
     geteventsArg.set(JAVA_LONG, 16, waitTimespec.address());
-    return IoUringSyscalls.enter(fd, toSubmit, minComplete,
-        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, geteventsArg, GETEVENTS_ARG_BYTES);
+    return IoUringSyscalls.enter(enterFd, toSubmit, minComplete,
+        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | enterFlags, geteventsArg, GETEVENTS_ARG_BYTES);
   }
 
   /** True when the CQ holds completions not yet reaped (no syscall). */
@@ -290,6 +313,9 @@ public final class Ring implements AutoCloseable {
       return;
     }
     closed = true;
+    if (enterFd != fd) {
+      unregisterRingFd();
+    }
     LibC.munmap(sqeArray);
     if (cqRing != sqRing) {
       LibC.munmap(cqRing);
@@ -297,6 +323,27 @@ public final class Ring implements AutoCloseable {
     LibC.munmap(sqRing);
     LibC.close(fd);
     scratchArena.close();
+  }
+
+  /** Drops the owner thread's registration, which would otherwise keep the ring alive until that thread ends. */
+  private void unregisterRingFd() {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment update = a.allocate(RSRC_UPDATE_BYTES, 8);
+      update.set(JAVA_INT, 0, enterFd);
+      IoUringSyscalls.register(fd, IORING_UNREGISTER_RING_FDS, update, 1);
+    }
+  }
+
+  /**
+   * Registers {@code fds} as the ring's fixed-file table (IORING_REGISTER_FILES): an op flagged
+   * {@code fixedFile()} then names file {@code i} by index {@code i}, and the kernel takes no file
+   * reference per op. Once per ring; 0 or -errno.
+   */
+  public int registerFiles(int... fds) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment table = a.allocateFrom(JAVA_INT, fds);
+      return IoUringSyscalls.register(fd, IORING_REGISTER_FILES, table, fds.length);
+    }
   }
 
   /** Human-readable {@code IORING_SETUP_*} names. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.UringCmdReq;
@@ -36,7 +37,8 @@ import org.uringfuse.ring.sys.LibC;
  * each entry a header buffer (288 bytes, page aligned) and a payload buffer sized from the
  * negotiated INIT values. Queues are spread round-robin over the session's event loops; an entry
  * lives on exactly one loop, which submits its URING_CMDs (REGISTER once, then COMMIT_AND_FETCH
- * after every reply) on the same ring as everything else that loop does.
+ * after every reply) on the same ring as everything else that loop does, naming /dev/fuse as the
+ * ring's fixed file 0 where the ring took it.
  *
  * <p>Threads: an entry is touched only by its loop thread (the kernel delivers requests as task
  * work of the thread that submitted the command). {@link #liveEntries} and the per-queue counters
@@ -102,7 +104,7 @@ public final class UringQueues implements UringStarter {
       int loopIndex = q % loops.size();
       for (int i = 0; i < depth; i++) {
         MemorySegment buffer = buffers.asSlice(stride * entries.size(), stride);
-        entries.add(new RingEntry(q, loops.get(loopIndex), deviceFds[loopIndex], buffer));
+        entries.add(new RingEntry(q, loops.get(loopIndex), buffer));
       }
     }
     return true;
@@ -111,9 +113,16 @@ public final class UringQueues implements UringStarter {
   @Override
   public void start(ConnectionInfo negotiated) {
     liveEntries.set(entries.size());
-    for (int q = 0; q < queueCount; q++) {
-      List<RingEntry> queue = entries.subList(q * depth, (q + 1) * depth);
-      queue.get(0).loop.execute(() -> queue.forEach(RingEntry::register));
+    for (int l = 0; l < loops.size(); l++) {
+      EventLoop loop = loops.get(l);
+      int deviceFd = deviceFds[l];
+      List<RingEntry> served = entries.stream().filter(e -> e.loop == loop).toList();
+      loop.execute(() -> {
+        // /dev/fuse as the ring's fixed file 0, as libfuse does: no file reference taken per command.
+        boolean fixed = loop.registerFiles(deviceFd) == 0;
+        IntFunction<UringCmd> command = op -> fixed ? UringCmd.of(0, op).fixedFile() : UringCmd.of(deviceFd, op);
+        served.forEach(e -> e.register(command));
+      });
     }
     LOG.log(Level.DEBUG, "FUSE-over-io_uring: {0} queues x {1} entries on {2} loops, payload {3} bytes",
         queueCount, depth, loops.size(), payloadSize);
@@ -203,14 +212,14 @@ public final class UringQueues implements UringStarter {
     final MemorySegment header;
     final MemorySegment payload;
     final MemorySegment iov;
-    final UringCmd register;
-    final UringCmd commit;
+    UringCmd register;
+    UringCmd commit;
     long commitId;
     long pendingOp;
     boolean registered;
 
     /** {@code buffer}: a page for the header, then the payload (page-aligned). */
-    RingEntry(int qid, EventLoop loop, int fd, MemorySegment buffer) {
+    RingEntry(int qid, EventLoop loop, MemorySegment buffer) {
       this.qid = qid;
       this.loop = loop;
       this.header = buffer.asSlice(0, UringReqHeader.BYTES);
@@ -218,8 +227,13 @@ public final class UringQueues implements UringStarter {
       this.iov = arena.allocate(Iovec.BYTES * 2, 8);
       Iovec.set(iov, 0, header);
       Iovec.set(iov, 1, payload);
-      this.register = UringCmd.of(fd, FuseKernel.FUSE_IO_URING_CMD_REGISTER).addr(iov, 2).cmd(this::writeCmd);
-      this.commit = UringCmd.of(fd, FuseKernel.FUSE_IO_URING_CMD_COMMIT_AND_FETCH).noAddr().cmd(this::writeCmd);
+    }
+
+    /** Builds the entry's two commands ({@code command}: a /dev/fuse command of that op), then registers. */
+    void register(IntFunction<UringCmd> command) {
+      this.register = command.apply(FuseKernel.FUSE_IO_URING_CMD_REGISTER).addr(iov, 2).cmd(this::writeCmd);
+      this.commit = command.apply(FuseKernel.FUSE_IO_URING_CMD_COMMIT_AND_FETCH).noAddr().cmd(this::writeCmd);
+      register();
     }
 
     private void writeCmd(MemorySegment sqe, long off) {

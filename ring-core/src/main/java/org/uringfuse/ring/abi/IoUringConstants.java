@@ -120,6 +120,7 @@ public final class IoUringConstants {
   public static final int IORING_ENTER_SQ_WAKEUP = 1 << 1;
   public static final int IORING_ENTER_SQ_WAIT = 1 << 2;
   public static final int IORING_ENTER_EXT_ARG = 1 << 3;
+  public static final int IORING_ENTER_REGISTERED_RING = 1 << 4;
 
   // cqe->flags
   public static final int IORING_CQE_F_BUFFER = 1 << 0;
@@ -178,6 +179,13 @@ public final class IoUringConstants {
   public static final int IORING_REGISTER_FILES_UPDATE = 6;
   public static final int IORING_REGISTER_PROBE = 8;
   public static final int IORING_REGISTER_ENABLE_RINGS = 12;
+  public static final int IORING_REGISTER_RING_FDS = 20;
+  public static final int IORING_UNREGISTER_RING_FDS = 21;
+
+  /** {@code struct io_uring_rsrc_update}: {@code __u32 offset; __u32 resv; __aligned_u64 data;}. */
+  public static final int RSRC_UPDATE_BYTES = 16;
+  /** {@code offset} that asks IORING_REGISTER_RING_FDS to pick a free slot. */
+  public static final int IORING_REGISTER_ANY_SLOT = -1;
 
   // io_uring_probe_op.flags
   public static final int IO_URING_OP_SUPPORTED = 1 << 0;

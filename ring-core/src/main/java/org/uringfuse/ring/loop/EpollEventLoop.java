@@ -166,6 +166,12 @@ public final class EpollEventLoop extends AbstractEventLoop {
   // ---------------------------------------------------------------- submission
 
   @Override
+  public int registerFiles(int... fds) {
+    checkThread();
+    return -Errno.EOPNOTSUPP;   // no ring: ops name files by fd
+  }
+
+  @Override
   long submit(SqePrep prep, CqeHandler handler) {
     long userData = table.add(handler);
     if (!(prep instanceof SqeOp<?> op)) {

@@ -38,6 +38,16 @@ public interface EventLoop extends Executor, AutoCloseable {
   long addSqe(SqePrep prep, CqeHandler handler);
 
   /**
+   * Registers {@code fds} as this loop's fixed-file table, once: an op flagged {@code fixedFile()}
+   * then names {@code fds[i]} by index {@code i}, and the kernel takes no reference to the file per
+   * op (what liburing's io_uring_register_files gives libfuse for /dev/fuse). Owner thread.
+   *
+   * @return 0, or a negative errno ({@code -EOPNOTSUPP} on the epoll backend; {@code -EBUSY} when a
+   *     table is registered already)
+   */
+  int registerFiles(int... fds);
+
+  /**
    * Cancels an operation with {@code IORING_OP_ASYNC_CANCEL}. The operation's handler sees
    * {@code -ECANCELED} (or its normal result if it was already done); {@code answer} receives the
    * kernel's answer to the cancel: 0 found, {@code -ENOENT} not found, {@code -EALREADY} running.

@@ -119,6 +119,12 @@ public final class UringEventLoop extends AbstractEventLoop {
     return userData;
   }
 
+  @Override
+  public int registerFiles(int... fds) {
+    checkThread();
+    return ring.registerFiles(fds);
+  }
+
   /** Submits what is pending without waiting; handles EINTR, EBUSY and EAGAIN. */
   private void submitPending() {
     while (true) {

@@ -2,6 +2,7 @@ package org.uringfuse.ring.op;
 
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_ASYNC;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_CQE_SKIP_SUCCESS;
+import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_FIXED_FILE;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_DRAIN;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_HARDLINK;
 import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_LINK;
@@ -53,6 +54,15 @@ public abstract class SqeOp<T extends SqeOp<T>> implements SqePrep {
   /** {@code IOSQE_IO_LINK}: the next SQE starts only after this one succeeded. */
   public T link() {
     sqeFlags |= IOSQE_IO_LINK;
+    return self();
+  }
+
+  /**
+   * {@code IOSQE_FIXED_FILE}: the op's fd is an index into the ring's fixed-file table
+   * ({@code EventLoop.registerFiles}), so the kernel takes no file reference for it.
+   */
+  public T fixedFile() {
+    sqeFlags |= IOSQE_FIXED_FILE;
     return self();
   }
 

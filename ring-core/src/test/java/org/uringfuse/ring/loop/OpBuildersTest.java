@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -239,6 +240,30 @@ class OpBuildersTest {
     assertEquals(-Errno.ECANCELED, pb.res);
     LibC.close(a);
     LibC.close(b);
+  }
+
+  @Test
+  void fixedFilesAreNamedByIndex() {
+    loop = LoopDriver.open(LoopOptions.Backend.IO_URING);
+    int fd = open("fixed");
+    int other = open("other");
+    assertEquals(0, loop.registerFiles(other, fd));
+    assertEquals(5, await(loop, Write.of(1, bytes("fixed"), 0).fixedFile()));
+    MemorySegment in = arena.allocate(5);
+    assertEquals(5, await(loop, Read.of(1, in, 0).fixedFile()));
+    assertEquals("fixed", text(in, 5));
+    assertEquals(0, await(loop, Read.of(0, in, 0).fixedFile()), "index 0 is the other, empty file");
+    assertEquals(-Errno.EBUSY, loop.registerFiles(fd), "one table per loop");
+    LibC.close(fd);
+    LibC.close(other);
+  }
+
+  @Test
+  void theEpollBackendHasNoFixedFiles() {
+    loop = LoopDriver.open(LoopOptions.Backend.EPOLL);
+    int fd = open("plain");
+    assertEquals(-Errno.EOPNOTSUPP, loop.registerFiles(fd));
+    LibC.close(fd);
   }
 
   @ParameterizedTest
