@@ -325,6 +325,11 @@ public final class Ring implements AutoCloseable {
     scratchArena.close();
   }
 
+  /** Whether io_uring_enter finds the ring through its thread's registration (false: by fd, older kernels). */
+  public boolean registeredWithThread() {
+    return enterFd != fd;
+  }
+
   /** Drops the owner thread's registration, which would otherwise keep the ring alive until that thread ends. */
   private void unregisterRingFd() {
     try (Arena a = Arena.ofConfined()) {

@@ -36,6 +36,17 @@ class RingTest {
   }
 
   @Test
+  void aRingIsEnteredThroughItsThreadsRegistrationWhichCloseReleases() {
+    // A thread has 16 registration slots: more rings than that in turn means close gives each back.
+    for (int i = 0; i < 40; i++) {
+      try (Ring ring = Ring.create(RingOptions.defaults().withEntries(4))) {
+        assertTrue(ring.registeredWithThread(), "ring " + i + " registered with its thread");
+        assertTrue(ring.enter(0, IORING_ENTER_GETEVENTS) >= 0);
+      }
+    }
+  }
+
+  @Test
   void sqe128AndCqSize() {
     try (Ring ring = Ring.create(RingOptions.defaults().withEntries(8).withCqEntries(1024).sqe128())) {
       assertEquals(128, ring.sqeBytes());
