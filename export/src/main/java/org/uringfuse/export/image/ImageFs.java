@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.uringfuse.export.BackingWrites;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
@@ -73,13 +74,8 @@ public final class ImageFs implements Filesystem {
   private final AtomicLong size;
   /** How READs are served: inline on memory-backed storage, bounced when O_DIRECT and off the grid. */
   private final BackingFile backing;
-  /** Writes are pwrites on the loop where io_uring would hand them to io-wq. */
-  private final boolean syncWrites;
-  /**
-   * O_DIRECT writes that io_uring would complete in a kernel worker are pwrites when the request
-   * is alone ({@link org.uringfuse.fuse.api.RequestIo#alone}), ring writes that overlap when not.
-   */
-  private final boolean syncWritesWhenAlone;
+  /** How WRITEs reach the image: pwrites on the loop, or ring writes. */
+  private final BackingWrites writes;
   private final BlockLocks blockLocks = new BlockLocks();
   // The exported file's own attributes (guarded by this): never written to the image file.
   private int mode;
@@ -98,8 +94,7 @@ public final class ImageFs implements Filesystem {
     this.size = new AtomicLong(size);
     FsType type = blockDevice ? FsType.BLOCK_DEVICE : FsType.of(fd);
     this.backing = new BackingFile(fd, type.memoryBacked(), options.directIo());
-    this.syncWrites = !type.ringWrites(options.directIo());
-    this.syncWritesWhenAlone = options.directIo() && type.directWritesCompleteInWorker();
+    this.writes = BackingWrites.of(type, options.directIo());
     this.mode = mode;
     this.uid = uid;
     this.gid = gid;
@@ -337,7 +332,7 @@ public final class ImageFs implements Filesystem {
       size.accumulateAndGet(offset + res, Math::max);
       reply.ok(res);
     };
-    if (syncWrites || (syncWritesWhenAlone && req.io().alone())) {
+    if (writes.pwrite(req.io())) {
       written.complete((int) LibC.pwrite(fd, source, source.byteSize(), offset), 0);
       return;
     }

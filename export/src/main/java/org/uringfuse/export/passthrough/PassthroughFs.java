@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+import org.uringfuse.export.BackingWrites;
 import org.uringfuse.export.sys.FsType;
 import org.uringfuse.export.sys.PosixCalls;
 import org.uringfuse.export.sys.Statvfs;
@@ -90,18 +91,13 @@ public final class PassthroughFs implements Filesystem {
 
   /**
    * An open file or directory: its fd, and whether its reads and its writes are plain syscalls on the
-   * loop rather than SQEs (see above). {@code syncWrites}: writes are pwrites on the loop (io_uring
-   * would hand them to io-wq); {@code syncWritesWhenAlone}: O_DIRECT writes that io_uring would
-   * complete in a kernel worker are pwrites when the request is
-   * {@linkplain org.uringfuse.fuse.api.RequestIo#alone alone} (as libfuse writes), ring writes that
-   * overlap when it is not.
+   * loop rather than SQEs (see above).
    */
-  private record Handle(int fd, BackingFile reads, boolean syncWrites, boolean syncWritesWhenAlone) {
+  private record Handle(int fd, BackingFile reads, BackingWrites writes) {
     Handle(int fd, FsType type, int flags) {
       // direct false: an O_DIRECT read off the grid fails with the backing file's EINVAL, as it would
       // locally, instead of being bounced
-      this(fd, new BackingFile(fd, type.memoryBacked(), false), !type.ringWrites((flags & O_DIRECT) != 0),
-          (flags & O_DIRECT) != 0 && type.directWritesCompleteInWorker());
+      this(fd, new BackingFile(fd, type.memoryBacked(), false), BackingWrites.of(type, (flags & O_DIRECT) != 0));
     }
   }
 
@@ -590,7 +586,7 @@ public final class PassthroughFs implements Filesystem {
         return;
       }
     }
-    if (h.syncWrites() || (h.syncWritesWhenAlone() && req.io().alone())) {
+    if (h.writes().pwrite(req.io())) {
       countOrError(reply::ok, reply).complete((int) LibC.pwrite(h.fd(), data, data.byteSize(), offset), 0);
       return;
     }
@@ -814,7 +810,7 @@ public final class PassthroughFs implements Filesystem {
       return;
     }
     reopen(req, n, O_RDONLY | O_DIRECTORY | O_CLOEXEC, reply, fd -> {
-      handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), false, false));
+      handles.put((long) fd, new Handle(fd, new BackingFile(fd, false, false), new BackingWrites(false, false)));
       reply.ok(new FileHandle(fd), 0);
     });
   }
