@@ -20,8 +20,9 @@ import org.uringfuse.ring.sys.LibC;
  *
  * <p>Threads: a Ring is not thread-safe. One thread (the owner, normally an {@code EventLoop}) gets
  * SQEs, submits and reaps, and it must be the thread that created the ring: the ring is registered
- * with that thread (IORING_REGISTER_RING_FDS), and io_uring_enter and close go through that registration. Ordering follows liburing: SQE bytes are written with plain stores and the SQ
- * tail is published with one release store per batch; the CQ tail is read with an acquire load and
+ * with that thread (IORING_REGISTER_RING_FDS), and io_uring_enter and close go through that
+ * registration. Ordering follows liburing: SQE bytes are written with plain stores and the SQ tail
+ * is published with one release store per batch; the CQ tail is read with an acquire load and
  * the CQ head published with a release store after the CQEs were copied out.
  */
 public final class Ring implements AutoCloseable {
@@ -31,7 +32,8 @@ public final class Ring implements AutoCloseable {
   private final int fd;
   /** What io_uring_enter is given: the ring's slot among the owner thread's registered rings, or its fd. */
   private final int enterFd;
-  private final int enterFlags;
+  /** IORING_ENTER_REGISTERED_RING when {@link #enterFd} is a slot, else 0. */
+  private final int registeredRingFlag;
   private final int flags;
   private final int features;
   private final int sqEntries;
@@ -106,23 +108,24 @@ public final class Ring implements AutoCloseable {
     cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
     geteventsArg = scratchArena.allocate(GETEVENTS_ARG_BYTES, 8);
     waitTimespec = scratchArena.allocate(KernelTimespec.LAYOUT);
-    int slot = registerRingFd();
+    int slot = ringFdUpdate(IORING_REGISTER_RING_FDS, IORING_REGISTER_ANY_SLOT, fd);
     enterFd = slot >= 0 ? slot : fd;
-    enterFlags = slot >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+    registeredRingFlag = slot >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
   }
 
   /**
-   * Registers the ring with the creating thread (IORING_REGISTER_RING_FDS), as liburing's
+   * Registers the ring with the calling thread ({@code IORING_REGISTER_RING_FDS}, as liburing's
    * io_uring_register_ring_fd does: io_uring_enter then finds it by slot instead of taking and
-   * dropping a reference to its file on every call. Returns the slot, or -errno (older kernels:
-   * the fd is used).
+   * dropping a reference to its file on every call) or drops that registration
+   * ({@code IORING_UNREGISTER_RING_FDS}, whose {@code data} must be 0). Returns the slot, or -errno
+   * (older kernels: the fd is used).
    */
-  private int registerRingFd() {
+  private int ringFdUpdate(int opcode, int slot, int data) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment update = a.allocate(RSRC_UPDATE_BYTES, 8);
-      update.set(JAVA_INT, 0, IORING_REGISTER_ANY_SLOT);
-      update.set(JAVA_LONG, 8, fd);
-      int r = IoUringSyscalls.register(fd, IORING_REGISTER_RING_FDS, update, 1);
+      update.set(JAVA_INT, 0, slot);
+      update.set(JAVA_LONG, 8, data);
+      int r = IoUringSyscalls.register(fd, opcode, update, 1);
       return r == 1 ? update.get(JAVA_INT, 0) : Math.min(r, -1);
     }
   }
@@ -206,7 +209,7 @@ public final class Ring implements AutoCloseable {
    */
   public int enter(int minComplete, int enterFlags) {
     int toSubmit = flush();
-    return IoUringSyscalls.enter(this.enterFd, toSubmit, minComplete, enterFlags | this.enterFlags,
+    return IoUringSyscalls.enter(enterFd, toSubmit, minComplete, enterFlags | registeredRingFlag,
         MemorySegment.NULL, 0);
   }
 
@@ -222,7 +225,7 @@ public final class Ring implements AutoCloseable {
     geteventsArg.set(JAVA_INT, 12, 0);                // min_wait_usec
     geteventsArg.set(JAVA_LONG, 16, waitTimespec.address());
     return IoUringSyscalls.enter(enterFd, toSubmit, minComplete,
-        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | enterFlags, geteventsArg, GETEVENTS_ARG_BYTES);
+        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | registeredRingFlag, geteventsArg, GETEVENTS_ARG_BYTES);
   }
 
   /** True when the CQ holds completions not yet reaped (no syscall). */
@@ -313,8 +316,9 @@ public final class Ring implements AutoCloseable {
       return;
     }
     closed = true;
-    if (enterFd != fd) {
-      unregisterRingFd();
+    if (registeredWithThread()) {
+      // Otherwise the registration would keep the ring alive until the owner thread ends.
+      ringFdUpdate(IORING_UNREGISTER_RING_FDS, enterFd, 0);
     }
     LibC.munmap(sqeArray);
     if (cqRing != sqRing) {
@@ -328,15 +332,6 @@ public final class Ring implements AutoCloseable {
   /** Whether io_uring_enter finds the ring through its thread's registration (false: by fd, older kernels). */
   public boolean registeredWithThread() {
     return enterFd != fd;
-  }
-
-  /** Drops the owner thread's registration, which would otherwise keep the ring alive until that thread ends. */
-  private void unregisterRingFd() {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment update = a.allocate(RSRC_UPDATE_BYTES, 8);
-      update.set(JAVA_INT, 0, enterFd);
-      IoUringSyscalls.register(fd, IORING_UNREGISTER_RING_FDS, update, 1);
-    }
   }
 
   /**
