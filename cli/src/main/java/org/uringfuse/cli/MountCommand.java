@@ -50,7 +50,10 @@ final class MountCommand implements Callable<Integer> {
           + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, auto_unmount|noauto_unmount (default "
           + "auto_unmount: fusermount3 unmounts when the server ends, even by SIGKILL), poll=auto|auto:US|off|US (busy polling of the "
           + "event loops before they sleep: auto adapts the window up to 50 us and steps aside whenever another "
-          + "thread wants the CPU, US polls a fixed window; default auto); directories: entry_timeout=SECONDS, "
+          + "thread wants the CPU, US polls a fixed window; default auto), sched=auto|normal (auto: as root, the "
+          + "event loops run SCHED_IDLE while busy and their CPU is free, so that a client woken by a reply keeps "
+          + "its CPU, and return to normal scheduling within milliseconds when another thread waits for that CPU; "
+          + "default auto); directories: entry_timeout=SECONDS, "
           + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
           + "cache=none|writeback, mode=OCTAL, uid=N, gid=N").build())
       .addOption(Specs.option("--transport", "auto|uring|classic", String.class, "auto",

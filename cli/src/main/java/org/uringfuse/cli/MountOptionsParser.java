@@ -5,6 +5,7 @@ import java.util.List;
 import org.uringfuse.export.image.ImageOptions;
 import org.uringfuse.export.passthrough.PassthroughOptions;
 import org.uringfuse.fuse.server.MountOptions;
+import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.loop.PollOptions;
 
 /**
@@ -85,6 +86,7 @@ final class MountOptionsParser {
         case "max_write" -> mount = mount.withMaxWrite(positive(key, value));
         case "blksize" -> mount = mount.withBlksize(positive(key, value));
         case "poll" -> mount = mount.withPoll(PollOptions.parse(required(key, value)));
+        case "sched" -> mount = mount.withSched(LoopOptions.Sched.parse(required(key, value)));
         case "auto_unmount" -> mount = mount.withAutoUnmount(true);
         case "noauto_unmount" -> mount = mount.withAutoUnmount(false);
         case "entry_timeout" -> {

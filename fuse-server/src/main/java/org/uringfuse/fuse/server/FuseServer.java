@@ -80,7 +80,7 @@ public final class FuseServer implements AutoCloseable {
   }
 
   private void serve() throws IOException {
-    LoopOptions loopOptions = LoopOptions.defaults().withPoll(options.poll());
+    LoopOptions loopOptions = LoopOptions.defaults().withPoll(options.poll()).withSched(options.sched());
     int cpus = possibleCpus();
     if (options.transport() != TransportKind.CLASSIC) {
       int cq = Math.max(1024, Integer.highestOneBit(options.queueDepth() * cpus * 2) * 2);

@@ -1,6 +1,7 @@
 package org.uringfuse.fuse.server;
 
 import org.uringfuse.fuse.transport.TransportKind;
+import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.loop.PollOptions;
 
 /**
@@ -25,11 +26,13 @@ import org.uringfuse.ring.loop.PollOptions;
  * @param autoUnmount the mount never outlives the server, however it ends (SIGKILL included):
  *     fusermount3 mounts and stays to unmount when the server's connection closes (libfuse's
  *     {@code auto_unmount})
+ * @param sched the event loops' scheduling policy: SCHED_IDLE while busy and uncontended (auto), or
+ *     SCHED_OTHER always (normal)
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
     boolean readOnly, boolean dev, boolean suid, int maxRead, int blksize, int threads,
     TransportKind transport, int queueDepth, int maxWrite, int buffersPerLoop,
-    int maxBackground, boolean debug, PollOptions poll, boolean autoUnmount) {
+    int maxBackground, boolean debug, PollOptions poll, boolean autoUnmount, LoopOptions.Sched sched) {
 
   public MountOptions {
     if (threads < 1 || queueDepth < 1 || buffersPerLoop < 1) {
@@ -47,87 +50,87 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
     return new MountOptions("uringfuse", "uringfuse", false, false, false, false, false, 0, 0, cpus,
         TransportKind.AUTO, 32, 128 * 1024, 32, 1024, false,
-        PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS), false);
+        PollOptions.auto(PollOptions.DEFAULT_MAX_NANOS), false, LoopOptions.Sched.IDLE_WHEN_BUSY);
   }
 
   public MountOptions withFsname(String v) {
     return new MountOptions(v, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withSubtype(String v) {
     return new MountOptions(fsname, v, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withAllowOther(boolean v) {
     return new MountOptions(fsname, subtype, v, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withDefaultPermissions(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, v, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withReadOnly(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, v, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withDev(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, v, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withSuid(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, v, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withMaxRead(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, v, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withBlksize(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, v,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withThreads(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        v, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withTransport(TransportKind v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, v, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withQueueDepth(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, v, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withMaxWrite(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, v, buffersPerLoop, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withBuffersPerLoop(int v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, v, maxBackground, debug, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, v, maxBackground, debug, poll, autoUnmount, sched);
   }
 
   public MountOptions withDebug(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v, poll, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, v, poll, autoUnmount, sched);
   }
 
   public MountOptions withPoll(PollOptions v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v, autoUnmount);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v, autoUnmount, sched);
   }
 
   /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */
@@ -137,6 +140,11 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
 
   public MountOptions withAutoUnmount(boolean v) {
     return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
-        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, v);
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, v, sched);
+  }
+
+  public MountOptions withSched(LoopOptions.Sched v) {
+    return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, dev, suid, maxRead, blksize,
+        threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, poll, autoUnmount, v);
   }
 }

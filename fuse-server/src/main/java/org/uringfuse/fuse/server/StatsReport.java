@@ -5,7 +5,10 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import org.uringfuse.fuse.api.ConnectionInfo;
 import org.uringfuse.ring.loop.EventLoop;
+import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.loop.PollStats;
+import org.uringfuse.ring.loop.SchedIdleGuard;
+import org.uringfuse.ring.loop.SchedStats;
 
 /**
  * The text {@code uringfuse stats} prints for a mount. Threads: any thread (reads counters and
@@ -28,14 +31,22 @@ final class StatsReport {
     });
     sb.append("max_write: ").append(c.maxWrite()).append('\n');
     sb.append("poll: ").append(server.options().poll()).append('\n');
+    sb.append("sched: ").append(server.options().sched());
+    if (server.options().sched() == LoopOptions.Sched.IDLE_WHEN_BUSY && !SchedIdleGuard.unavailableReason().isEmpty()) {
+      sb.append(" (loops stay SCHED_OTHER: ").append(SchedIdleGuard.unavailableReason()).append(')');
+    }
+    sb.append('\n');
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (EventLoop loop : server.loops()) {
       PollStats p = loop.pollStats();
+      SchedStats s = loop.schedStats();
       long cpu = threads.getThreadCpuTime(loop.ownerThread().threadId());
       sb.append(String.format("loop %s: cpu %d ms, poll hits %d, misses %d, yielded to other threads %d"
-          + " (hit rate %.0f%%), polling %d ms, window %d us%n", loop.ownerThread().getName(),
+          + " (hit rate %.0f%%), polling %d ms, window %d us; %s now, idle spells %d (%d ended by a wait for"
+          + " the CPU)%n", loop.ownerThread().getName(),
           cpu < 0 ? -1 : cpu / 1_000_000, p.hits(), p.misses(), p.yieldedToOthers(), 100 * p.hitRate(),
-          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000));
+          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000, s.idleNow() ? "SCHED_IDLE" : "SCHED_OTHER",
+          s.idleSpells(), s.waitedForCpu()));
     }
     sb.append("requests in flight: ").append(server.unansweredRequests()).append('\n');
     sb.append("requests: uring ").append(server.stats().requests("uring")).append(", classic ")

@@ -55,6 +55,8 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   boolean closing;
   volatile boolean closed;
   private boolean runningOnOwnThread;
+  /** Set by the owner in {@link #run()} when its policy is {@link LoopOptions.Sched#IDLE_WHEN_BUSY}. */
+  private volatile SchedIdleGuard.Registration sched;
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   AbstractEventLoop(LoopOptions options) {
@@ -309,13 +311,28 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   public final void run() {
     checkThread();
     runningOnOwnThread = true;
+    SchedIdleGuard.Registration guarded =
+        options.sched() == LoopOptions.Sched.IDLE_WHEN_BUSY ? SchedIdleGuard.register() : null;
+    sched = guarded;
     try {
       while (!shutdownRequested) {
         runOnce(true);
+        if (guarded != null) {
+          guarded.iterated();
+        }
       }
     } finally {
+      if (guarded != null) {
+        guarded.close();
+      }
       shutdown();
     }
+  }
+
+  @Override
+  public final SchedStats schedStats() {
+    SchedIdleGuard.Registration r = sched;
+    return r == null ? SchedStats.NONE : r.stats();
   }
 
   @Override

@@ -75,6 +75,11 @@ public interface EventLoop extends Executor, AutoCloseable {
     return PollStats.NONE;
   }
 
+  /** What {@link SchedIdleGuard} did with this loop's thread (all zero when it is not guarded). Any thread. */
+  default SchedStats schedStats() {
+    return SchedStats.NONE;
+  }
+
   /** Operations submitted and not yet completed (internal ones included). */
   int inFlight();
 

@@ -133,6 +133,15 @@ public final class LibC {
   private static final class PIPE2 { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("pipe2");
   }
+  private static final class GETTID { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("gettid");
+  }
+  private static final class SCHED_SETSCHEDULER { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("sched_setscheduler");
+  }
+  private static final class SCHED_GETSCHEDULER { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("sched_getscheduler");
+  }
 
   public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) {
     long p = Native.longResult(Native.call(MMAP.H, 0, length, prot, flags, fd, offset));
@@ -303,7 +312,6 @@ public final class LibC {
     return Native.intResult(Native.call(LISTEN.H, fd, backlog));
   }
 
-  /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
   /** {@code RUSAGE_THREAD}: the calling thread's usage (include/uapi/linux/resource.h). */
   public static final int RUSAGE_THREAD = 1;
   /** {@code sizeof(struct rusage)} on 64-bit Linux. */
@@ -320,11 +328,37 @@ public final class LibC {
     return r < 0 ? r : scratch.get(JAVA_LONG, RU_NIVCSW);
   }
 
+  /** Pins the calling thread to one CPU (sched_setaffinity(0, ...)). */
   public static int pinCurrentThread(int cpu) {
     try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
       MemorySegment mask = a.allocate(128, 8);   // cpu_set_t: 1024 bits
       mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
       return Native.intResult(Native.call(SCHED_SETAFFINITY.H, 0, 128L, mask.address()));
     }
+  }
+
+  /** Scheduling policies (include/uapi/linux/sched.h). */
+  public static final int SCHED_OTHER = 0;
+  public static final int SCHED_IDLE = 5;
+
+  /** The calling thread's kernel id (what /proc/self/task lists). */
+  public static int gettid() {
+    return Native.intResult(Native.call(GETTID.H));
+  }
+
+  /**
+   * {@code sched_setscheduler(tid, policy, {0})}: sets one thread's policy (0: the calling thread),
+   * with the static priority 0 that SCHED_OTHER and SCHED_IDLE take.
+   */
+  public static int schedSetscheduler(int tid, int policy) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment param = a.allocate(8, 8);   // struct sched_param { int sched_priority; }
+      return Native.intResult(Native.call(SCHED_SETSCHEDULER.H, tid, policy, param.address()));
+    }
+  }
+
+  /** {@code sched_getscheduler(tid)}: the thread's policy, or -errno. */
+  public static int schedGetscheduler(int tid) {
+    return Native.intResult(Native.call(SCHED_GETSCHEDULER.H, tid));
   }
 }
