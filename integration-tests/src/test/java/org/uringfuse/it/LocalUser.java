@@ -59,10 +59,19 @@ final class LocalUser implements AutoCloseable {
 
   /** Runs a command as this user (its uid, primary group and supplementary groups). */
   Finished run(String... command) throws IOException, InterruptedException {
+    return MountFixture.runBounded(BOUND, asThisUser(command));
+  }
+
+  private String[] asThisUser(String... command) {
     List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--init-groups",
         "--reset-env"));
     cmd.addAll(List.of(command));
-    return MountFixture.runBounded(BOUND, cmd.toArray(String[]::new));
+    return cmd.toArray(String[]::new);
+  }
+
+  /** Starts a command as this user in the background; the caller ends it (and {@link #close} kills what is left). */
+  Process start(String... command) throws IOException {
+    return new ProcessBuilder(asThisUser(command)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   /** Runs a command as this user and fails the test unless it exits 0. */
@@ -89,6 +98,7 @@ final class LocalUser implements AutoCloseable {
   /** Removes the user, and the perf-data directory its JVMs made in /tmp. */
   @Override
   public void close() throws IOException, InterruptedException {
+    MountFixture.runBounded(BOUND, "pkill", "-KILL", "-u", Integer.toString(uid));
     MountFixture.runBounded(BOUND, "userdel", "--force", name);
     MountFixture.runBounded(BOUND, "rm", "-rf", "/tmp/hsperfdata_" + name);
   }

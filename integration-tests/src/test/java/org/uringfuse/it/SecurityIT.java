@@ -1,17 +1,29 @@
 package org.uringfuse.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.uringfuse.testkit.MountFixture.run;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,10 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.export.passthrough.PassthroughOptions;
+import org.uringfuse.fuse.server.FuseServer;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.transport.TransportKind;
-import org.uringfuse.testkit.MountFixture;
+import org.uringfuse.ring.loop.SchedStats;
 import org.uringfuse.testkit.MountFixture.Finished;
+import org.uringfuse.testkit.MountFixture;
 
 /**
  * The passthrough export as a privilege boundary: the server runs as root with allow_other, and
@@ -388,5 +402,64 @@ class SecurityIT {
       assertEquals(0, f.exitCode(), f.output());
       assertEquals("already here", Files.readString(e.src().resolve("late")));
     }
+  }
+
+  /**
+   * The event loops run SCHED_IDLE while busy (SchedIdleGuard), which a CPU-bound thread beside them
+   * would starve. A user must not be able to keep them there by loading every CPU: a reader keeps
+   * the loops busy until they are under SCHED_IDLE, then the attacker starts two CPU-bound processes
+   * per CPU. The guard must take the loops back to normal scheduling (an idle spell ended by a wait
+   * for the CPU), and reads must go on meanwhile.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void aUsersCpuHogsCannotKeepTheServerStarved(TransportKind t) throws Exception {
+    try (Export e = Export.mount(t)) {
+      Files.write(e.src().resolve("data"), new byte[16 << 20]);
+      FuseServer server = e.fixture().server;
+      AtomicLong reads = new AtomicLong();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread reader = Thread.ofPlatform().name("direct-reader").start(() -> {
+        try (FileChannel ch = FileChannel.open(e.mnt().resolve("data"), StandardOpenOption.READ,
+            ExtendedOpenOption.DIRECT)) {
+          ByteBuffer block = ByteBuffer.allocateDirect(8192).alignedSlice(4096).limit(4096);
+          for (long i = 0; !stop.get(); i++) {
+            block.clear();
+            ch.read(block, (i * 7919 % 4096) * 4096);
+            reads.incrementAndGet();
+          }
+        } catch (Throwable x) {
+          failure.set(x);
+        }
+      });
+      List<Process> hogs = new ArrayList<>();
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> failure.get() != null || sum(server, SchedStats::idleSpells) > 0);
+        assertNull(failure.get());
+        long waitsBefore = sum(server, SchedStats::waitedForCpu);
+        for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
+          for (int i = 0; i < 2; i++) {
+            hogs.add(attacker.start("taskset", "-c", Integer.toString(cpu), "sh", "-c", "while :; do :; done"));
+          }
+        }
+        long readsBefore = reads.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> failure.get() != null
+            || (sum(server, SchedStats::waitedForCpu) > waitsBefore && reads.get() > readsBefore + 1000));
+        assertNull(failure.get());
+      } finally {
+        stop.set(true);
+        for (Process p : hogs) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        reader.join(30_000);
+      }
+      assertNull(failure.get());
+      assertTrue(!reader.isAlive(), "the reader finished");
+    }
+  }
+
+  private static long sum(FuseServer server, ToLongFunction<SchedStats> counter) {
+    return server.loops().stream().mapToLong(l -> counter.applyAsLong(l.schedStats())).sum();
   }
 }

@@ -40,7 +40,8 @@ import org.uringfuse.ring.sys.LibC;
  * process that could not leave it never enters it: {@link #unavailableReason()} says why, and its
  * loops stay under SCHED_OTHER.
  *
- * <p>Threads: the guard thread alone changes policies and reads /proc. A loop thread registers
+ * <p>Threads: the guard thread alone changes policies and reads /proc; it ends when the last loop
+ * unregisters (within a tick), and the next registration starts another. A loop thread registers
  * (with its TID), counts its iterations (an opaque write) and unregisters before it ends.
  * Registration, unregistration and every policy change hold the guard's lock, so the guard never
  * touches a TID after its loop unregistered (the kernel reuses the TIDs of threads that ended).
@@ -71,7 +72,7 @@ public final class SchedIdleGuard {
 
   private final String unavailableReason;
   private final List<Registration> loops = new ArrayList<>();   // guarded by this
-  private Thread thread;   // guarded by this; started with the first registration
+  private Thread thread;   // guarded by this; runs while some loop is registered
 
   private SchedIdleGuard(String unavailableReason) {
     this.unavailableReason = unavailableReason;
@@ -96,7 +97,6 @@ public final class SchedIdleGuard {
         if (g.thread == null) {
           g.thread = Thread.ofPlatform().name("uringfuse-sched-guard").daemon(true).start(g::run);
         }
-        g.notifyAll();
       }
     }
     return r;
@@ -128,12 +128,9 @@ public final class SchedIdleGuard {
     long tick = QUIET_TICK_NANOS;
     while (true) {
       synchronized (this) {
-        while (loops.isEmpty()) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            return;
-          }
+        if (loops.isEmpty()) {
+          thread = null;   // the next registration starts another
+          return;
         }
       }
       try {
