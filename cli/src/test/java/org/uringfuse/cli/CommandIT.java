@@ -129,6 +129,7 @@ class CommandIT {
     assertTrue(stats.output().lines().anyMatch(l -> l.startsWith("READ ")), stats.output());
     assertTrue(stats.output().contains("requests in flight: "), stats.output());
     assertTrue(stats.output().contains("poll: auto:30"), stats.output());
+    assertTrue(stats.output().contains("sched: auto\n"), "root may use SCHED_IDLE: " + stats.output());
     assertTrue(stats.output().lines().anyMatch(l -> l.matches("loop uringfuse-loop-0: cpu \\d+ ms, poll hits \\d+.*")),
         stats.output());
     // logrotate: move the log away, SIGHUP, and the server writes to a new file of the same name

@@ -75,6 +75,9 @@ class MountCommandTest {
     Result p = run("mount", src.toString(), mnt.toString(), "-o", "poll=sometimes", "--foreground");
     assertEquals(ExitCodes.USAGE, p.code());
     assertTrue(p.err().contains("poll must be auto, auto:<us>, off or <us>, got 'sometimes'"), p.err());
+    Result s = run("mount", src.toString(), mnt.toString(), "-o", "sched=realtime", "--foreground");
+    assertEquals(ExitCodes.USAGE, s.code());
+    assertTrue(s.err().contains("sched must be auto or normal, got 'realtime'"), s.err());
     Result t = run("mount", src.toString(), mnt.toString(), "--transport", "carrier-pigeon", "--foreground");
     assertEquals(ExitCodes.USAGE, t.code());
     assertTrue(t.err().contains("--transport must be auto, uring or classic"), t.err());
@@ -88,6 +91,14 @@ class MountCommandTest {
     assertEquals(org.uringfuse.ring.loop.PollOptions.off(), p.mount.poll());
     p.apply("poll=25");
     assertEquals(org.uringfuse.ring.loop.PollOptions.fixed(25_000), p.mount.poll());
+  }
+
+  @Test
+  void schedOptionReachesTheLoops() {
+    MountOptionsParser p = new MountOptionsParser(org.uringfuse.fuse.server.MountOptions.defaults());
+    assertEquals(org.uringfuse.ring.loop.LoopOptions.Sched.IDLE_WHEN_BUSY, p.mount.sched(), "default");
+    p.apply("sched=normal");
+    assertEquals(org.uringfuse.ring.loop.LoopOptions.Sched.NORMAL, p.mount.sched());
   }
 
   @Test

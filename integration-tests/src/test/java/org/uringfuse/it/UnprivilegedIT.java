@@ -105,6 +105,9 @@ class UnprivilegedIT {
       Finished stats = uringfuse("stats", mnt.toString());
       assertEquals(0, stats.exitCode(), stats.output());
       assertTrue(stats.output().contains("transport: " + transport), stats.output());
+      // a user's server could not leave SCHED_IDLE (no CAP_SYS_NICE), so it never enters it, and says so
+      assertTrue(stats.output().contains("sched: auto (loops stay SCHED_OTHER: a thread cannot leave SCHED_IDLE"),
+          stats.output());
       assertTrue(Files.exists(home.resolve("run/uringfuse")), "control socket not under XDG_RUNTIME_DIR");
       // without allow_other nobody else (root included) gets in: the kernel's rule for user mounts
       Finished rootRead = MountFixture.runBounded(Duration.ofSeconds(30), "cat", mnt.resolve("f").toString());
