@@ -16,11 +16,11 @@ import org.uringfuse.testkit.MountFixture.Finished;
  * An unprivileged local user created for a test (useradd, no home, no login shell needed) and
  * removed afterwards; commands run as that user with its own groups through {@code setpriv}.
  */
-final class LocalUser implements AutoCloseable {
+public final class LocalUser implements AutoCloseable {
   private static final Duration BOUND = Duration.ofSeconds(120);
-  final String name;
-  final int uid;
-  final int gid;
+  public final String name;
+  public final int uid;
+  public final int gid;
 
   private LocalUser(String name, int uid, int gid) {
     this.name = name;
@@ -29,7 +29,7 @@ final class LocalUser implements AutoCloseable {
   }
 
   /** Creates a user with a group of its own, plus membership of {@code extraGroups} (names). */
-  static LocalUser create(String prefix, String... extraGroups) throws IOException, InterruptedException {
+  public static LocalUser create(String prefix, String... extraGroups) throws IOException, InterruptedException {
     String name = prefix + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
     List<String> cmd = new ArrayList<>(List.of("useradd", "--no-create-home", "--user-group", "--shell", "/bin/sh"));
     if (extraGroups.length > 0) {
@@ -58,7 +58,7 @@ final class LocalUser implements AutoCloseable {
   }
 
   /** Runs a command as this user (its uid, primary group and supplementary groups). */
-  Finished run(String... command) throws IOException, InterruptedException {
+  public Finished run(String... command) throws IOException, InterruptedException {
     return MountFixture.runBounded(BOUND, asThisUser(command));
   }
 
@@ -70,8 +70,8 @@ final class LocalUser implements AutoCloseable {
   }
 
   /** Starts a command as this user in the background; the caller ends it (and {@link #close} kills what is left). */
-  Process start(String... command) throws IOException {
-    return new ProcessBuilder(asThisUser(command)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  public Process start(String... command) throws IOException {
+    return new ProcessBuilder(asThisUser(command)).redirectErrorStream(true).start();
   }
 
   /** Runs a command as this user and fails the test unless it exits 0. */

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.transport.TransportKind;
 import org.uringfuse.examples.jnr.JnrMemoryFs;
+import org.uringfuse.it.LocalUser;
 import org.uringfuse.testkit.MountFixture;
 
 /**
@@ -38,21 +38,21 @@ import org.uringfuse.testkit.MountFixture;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class UnprivilegedBridgeTest {
-  private String user;
+  private LocalUser user;
   private Path dir;
 
   @BeforeEach
   void setUp() throws Exception {
-    user = "ufjnr" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
-    MountFixture.run("useradd", "--no-create-home", "--user-group", "--shell", "/bin/sh", user);
+    user = LocalUser.create("ufjnr");
     dir = Files.createTempDirectory("uringfuse-jnr-user");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    MountFixture.runBounded(Duration.ofSeconds(30), "userdel", "--force", user);
-    MountFixture.runBounded(Duration.ofSeconds(30), "rm", "-rf", "/tmp/hsperfdata_" + user);   // its JVMs' perf data
+    if (user != null) {
+      user.close();
+    }
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
         if (FuseMount.isMountPoint(p)) {
@@ -61,13 +61,6 @@ class UnprivilegedBridgeTest {
         Files.deleteIfExists(p);
       }
     }
-  }
-
-  private List<String> asUser(String... command) {
-    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups",
-        "env", "HOME=" + dir));
-    cmd.addAll(List.of(command));
-    return cmd;
   }
 
   /** The test class path, copied where the user can read it (a root home is closed to others). */
@@ -101,8 +94,7 @@ class UnprivilegedBridgeTest {
     try (InputStream in = getClass().getResourceAsStream("/jnr-ops.py")) {
       Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
     }
-    MountFixture.Finished f = MountFixture.runBounded(Duration.ofSeconds(120),
-        asUser("/usr/bin/python3", script.toString(), mnt.toString()).toArray(String[]::new));
+    MountFixture.Finished f = user.run("env", "HOME=" + dir, "/usr/bin/python3", script.toString(), mnt.toString());
     assertEquals(0, f.exitCode(), f.output());
     return f.output().lines().filter(l -> !l.isBlank()).toList();
   }
@@ -127,11 +119,11 @@ class UnprivilegedBridgeTest {
 
     // the user's own bridge mount, in the user's own JVM
     Path mnt = Files.createDirectory(dir.resolve("user-mnt"));
-    MountFixture.run("chown", user + ":" + user, mnt.toString());
+    MountFixture.run("chown", user.uid + ":" + user.gid, mnt.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process server = new ProcessBuilder(asUser(java, "--enable-native-access=ALL-UNNAMED", "-cp", userClassPath(),
-        "org.uringfuse.examples.jnr.JnrMemoryFsMain", mnt.toString(), "uringfuse", "-o", "transport=" + transport))
-        .redirectErrorStream(true).start();
+    Process server = user.start("env", "HOME=" + dir, java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        userClassPath(), "org.uringfuse.examples.jnr.JnrMemoryFsMain", mnt.toString(), "uringfuse", "-o",
+        "transport=" + transport);
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String first = CompletableFuture.supplyAsync(() -> {
@@ -151,8 +143,7 @@ class UnprivilegedBridgeTest {
           "the baseline did not run: " + expected);
       assertEquals(expected, actual);
     } finally {
-      MountFixture.runBounded(Duration.ofSeconds(30),
-          asUser("fusermount3", "-u", "-z", mnt.toString()).toArray(String[]::new));
+      user.run("fusermount3", "-u", "-z", mnt.toString());
       if (!server.waitFor(30, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
