@@ -40,8 +40,8 @@ import org.uringfuse.ring.sys.LibC;
  * process that could not leave it never enters it: {@link #unavailableReason()} says why, and its
  * loops stay under SCHED_OTHER.
  *
- * <p>Threads: the guard thread alone changes policies and reads /proc; it ends when the last loop
- * unregisters (within a tick), and the next registration starts another. A loop thread registers
+ * <p>Threads: the guard thread alone changes policies and reads /proc; the last loop to unregister
+ * ends it and waits for it, and the next registration starts another. A loop thread registers
  * (with its TID), counts its iterations (an opaque write) and unregisters before it ends.
  * Registration, unregistration and every policy change hold the guard's lock, so the guard never
  * touches a TID after its loop unregistered (the kernel reuses the TIDs of threads that ended).
@@ -127,20 +127,17 @@ public final class SchedIdleGuard {
   private void run() {
     long tick = QUIET_TICK_NANOS;
     while (true) {
-      synchronized (this) {
-        if (loops.isEmpty()) {
-          thread = null;   // the next registration starts another
-          return;
-        }
-      }
       try {
         TimeUnit.NANOSECONDS.sleep(tick);
       } catch (InterruptedException e) {
-        return;
+        return;   // the last loop left
       }
       boolean anyIdle = false;
       boolean anyRan = false;
       synchronized (this) {
+        if (thread != Thread.currentThread()) {
+          return;
+        }
         long now = System.nanoTime();
         for (Registration r : loops) {
           long iterations = (long) ITERATIONS.getOpaque(r);
@@ -205,10 +202,26 @@ public final class SchedIdleGuard {
     }
   }
 
-  private synchronized void unregister(Registration r) {
-    if (loops.remove(r) && r.idle) {
-      LibC.schedSetscheduler(r.tid, LibC.SCHED_OTHER);
-      r.idle = false;
+  /** Loop thread. The last loop to leave ends the guard thread, and waits for it (bounded). */
+  private void unregister(Registration r) {
+    Thread ending = null;
+    synchronized (this) {
+      if (loops.remove(r) && r.idle) {
+        LibC.schedSetscheduler(r.tid, LibC.SCHED_OTHER);
+        r.idle = false;
+      }
+      if (loops.isEmpty() && thread != null) {
+        ending = thread;
+        thread = null;   // the next registration starts another
+      }
+    }
+    if (ending != null) {
+      ending.interrupt();
+      try {
+        ending.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
