@@ -156,11 +156,21 @@ public final class MountFixture implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    end();
-    assertFalse(server.isMounted(), "still mounted after close");
-    assertEquals(0, server.unansweredRequests(), "unanswered requests at unmount");
-    assertEquals(kernelFdsBefore, kernelFds(), "kernel fds leaked by the server");
-    ServerThreads.assertNoneLeftSince(threadsBefore);
+    try {
+      end();
+      assertFalse(server.isMounted(), "still mounted after close");
+      assertEquals(0, server.unansweredRequests(), "unanswered requests at unmount");
+      assertEquals(kernelFdsBefore, kernelFds(), "kernel fds leaked by the server");
+      ServerThreads.assertNoneLeftSince(threadsBefore);
+    } finally {
+      // the temporary directory goes whatever failed, but never through a mount still live
+      if (!server.isMounted()) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       List<Path> all = new ArrayList<>(s.toList());
       all.sort((a, b) -> b.getNameCount() - a.getNameCount());
