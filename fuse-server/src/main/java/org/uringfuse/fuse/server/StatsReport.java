@@ -32,8 +32,10 @@ final class StatsReport {
     sb.append("max_write: ").append(c.maxWrite()).append('\n');
     sb.append("poll: ").append(server.options().poll()).append('\n');
     sb.append("sched: ").append(server.options().sched());
-    if (server.options().sched() == LoopOptions.Sched.IDLE_WHEN_BUSY && !SchedIdleGuard.unavailableReason().isEmpty()) {
-      sb.append(" (loops stay SCHED_OTHER: ").append(SchedIdleGuard.unavailableReason()).append(')');
+    String schedIdleUnavailable =
+        server.options().sched() == LoopOptions.Sched.IDLE_WHEN_BUSY ? SchedIdleGuard.unavailableReason() : "";
+    if (!schedIdleUnavailable.isEmpty()) {
+      sb.append(" (loops stay SCHED_OTHER: ").append(schedIdleUnavailable).append(')');
     }
     sb.append('\n');
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

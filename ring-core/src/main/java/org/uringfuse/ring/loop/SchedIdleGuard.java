@@ -40,7 +40,8 @@ import org.uringfuse.ring.sys.LibC;
  * process that could not leave it never enters it: {@link #unavailableReason()} says why, and its
  * loops stay under SCHED_OTHER.
  *
- * <p>Threads: the guard thread alone changes policies and reads /proc; the last loop to unregister
+ * <p>Threads: the guard thread changes policies and reads /proc (a loop leaving under SCHED_IDLE
+ * puts itself back under SCHED_OTHER, holding the lock); the last loop to unregister
  * ends it and waits for it, and the next registration starts another. A loop thread registers
  * (with its TID), counts its iterations (an opaque write) and unregisters before it ends.
  * Registration, unregistration and every policy change hold the guard's lock, so the guard never
@@ -149,7 +150,7 @@ public final class SchedIdleGuard {
             toNormal(r, now);
           } else if (!r.idle && now - r.idleNotBefore >= 0
               && ran * TimeUnit.SECONDS.toNanos(1) / elapsed > BUSY_ITERATIONS_PER_SECOND) {
-            toIdle(r);
+            toIdle(r, now);
           }
           anyIdle |= r.idle;
           anyRan |= ran > 0;
@@ -160,11 +161,11 @@ public final class SchedIdleGuard {
   }
 
   /** Guard thread, holding the lock. */
-  private void toIdle(Registration r) {
+  private void toIdle(Registration r, long now) {
     int res = LibC.schedSetscheduler(r.tid, LibC.SCHED_IDLE);
     if (res < 0) {
       LOG.log(Level.WARNING, "cannot put loop thread {0} under SCHED_IDLE: {1}", r.tid, Errno.describe(res));
-      r.idleNotBefore = System.nanoTime() + LONGEST_BACKOFF_NANOS;
+      r.idleNotBefore = now + LONGEST_BACKOFF_NANOS;
       return;
     }
     r.idle = true;
