@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.InitIn;
@@ -36,8 +37,10 @@ import org.uringfuse.ring.loop.EventLoop;
  * session.
  *
  * <p>Threads: requests arrive on several loop threads at once; the connection info is written once
- * (INIT, before any other request is read) and published through {@link #initDone}; the outstanding
- * table is a concurrent map; everything else is immutable or per-request.
+ * (INIT, before any other request is read) and published through {@link #initDone}. An unanswered
+ * request is recorded in its slot ({@link RequestSlot#inFlight}), written by the slot's loop and
+ * scanned from any thread (interrupts, a dead loop), and counted in a {@link LongAdder}: no shared
+ * table written at every request by every loop. Everything else is immutable or per-request.
  */
 public final class Session implements RequestSink {
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
@@ -51,8 +54,11 @@ public final class Session implements RequestSink {
   private final Filesystem fs;
   private final MountOptions options;
   private final SessionStats stats = new SessionStats();
-  private final ConcurrentHashMap<Long, PendingRequest> outstanding = new ConcurrentHashMap<>();
-  /** Threads in {@link #awaitAllAnswered} (guarded by the monitor of {@code outstanding}; read racily). */
+  /** Every slot of every transport (they live as long as the session). */
+  private final Set<RequestSlot> slots = ConcurrentHashMap.newKeySet();
+  /** Requests recorded in their slots and not answered yet. */
+  private final LongAdder unanswered = new LongAdder();
+  /** Threads in {@link #awaitAllAnswered} (guarded by the monitor of {@code unanswered}; read racily). */
   private volatile int drainWaiters;
   private final Set<Integer> unknownOpcodesLogged = ConcurrentHashMap.newKeySet();
   private final CountDownLatch initDone = new CountDownLatch(1);
@@ -97,7 +103,7 @@ public final class Session implements RequestSink {
 
   /** Requests the filesystem has not answered yet. */
   public int unanswered() {
-    return outstanding.size();
+    return (int) unanswered.sum();
   }
 
   // ------------------------------------------------------------------ the one request path
@@ -109,6 +115,11 @@ public final class Session implements RequestSink {
   public void serve(Transport transport) {
     liveChannels.incrementAndGet();
     transport.ended().thenRun(this::channelEnded);
+  }
+
+  @Override
+  public void slotCreated(RequestSlot slot) {
+    slots.add(slot);
   }
 
   @Override
@@ -151,7 +162,8 @@ public final class Session implements RequestSink {
     }
     PendingRequest req = op.operation.start(this, slot, v, loop);
     if (op.replies) {
-      outstanding.put(unique, req);
+      slot.inFlight(req);
+      unanswered.increment();
     }
     try {
       op.operation.run(fs, req, v);
@@ -181,15 +193,15 @@ public final class Session implements RequestSink {
   /** Waits up to {@code bound} until every request has been answered; true if so. */
   boolean awaitAllAnswered(java.time.Duration bound) throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
-    synchronized (outstanding) {
+    synchronized (unanswered) {
       drainWaiters++;
       try {
-        while (!outstanding.isEmpty()) {
+        while (unanswered.sum() > 0) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
           }
-          TimeUnit.NANOSECONDS.timedWait(outstanding, left);
+          TimeUnit.NANOSECONDS.timedWait(unanswered, left);
         }
         return true;
       } finally {
@@ -200,11 +212,17 @@ public final class Session implements RequestSink {
 
   /** Sends an answer; on the request's loop thread. */
   void complete(PendingRequest req, int negErrno, int bodyLength) {
-    outstanding.remove(req.unique);
-    if (drainWaiters > 0 && outstanding.isEmpty()) {
-      synchronized (outstanding) {
-        outstanding.notifyAll();
-      }
+    answered(req, negErrno, bodyLength);
+    req.slot.send(req.unique, negErrno, bodyLength);
+  }
+
+  /**
+   * Records an answer that is sent, or that the transport sent already ({@link RequestSlot#sendAfter}:
+   * the slot may hold its next request by now); on the request's loop thread.
+   */
+  void answered(PendingRequest req, int negErrno, int bodyLength) {
+    if (req.slot.inFlight() == req) {
+      req.slot.inFlight(null);
     }
     stats.recordLatency(req.opcode, System.nanoTime() - req.startNanos);
     if (negErrno == 0) {
@@ -219,12 +237,24 @@ public final class Session implements RequestSink {
           req.unique, negErrno == 0 ? "0" : Errno.name(negErrno), bodyLength,
           (System.nanoTime() - req.startNanos) / 1000);
     }
-    req.slot.send(req.unique, negErrno, bodyLength);
+    // Last: whoever sees the count drop sees the request's counters too.
+    unanswered.decrement();
+    if (drainWaiters > 0 && unanswered.sum() == 0) {
+      synchronized (unanswered) {
+        unanswered.notifyAll();
+      }
+    }
   }
 
   private void interrupt(RequestSlot slot, RequestView v) {
     long target = v.opIn.get(JAVA_LONG, 0);
-    PendingRequest t = outstanding.get(target);
+    PendingRequest t = null;
+    for (RequestSlot s : slots) {
+      if (s.inFlight() instanceof PendingRequest r && r.unique == target) {
+        t = r;
+        break;
+      }
+    }
     if (t != null) {
       t.interrupted = true;
       slot.release();
@@ -328,9 +358,14 @@ public final class Session implements RequestSink {
    * dropped, and the session ends without waiting for that loop's channels, which never will.
    */
   void abandonLoop(EventLoop dead) {
-    outstanding.values().removeIf(r -> r.loop == dead);
-    synchronized (outstanding) {
-      outstanding.notifyAll();
+    for (RequestSlot s : slots) {
+      if (s.inFlight() instanceof PendingRequest r && r.loop == dead) {
+        s.inFlight(null);
+        unanswered.decrement();
+      }
+    }
+    synchronized (unanswered) {
+      unanswered.notifyAll();
     }
     ended.countDown();
   }

@@ -18,6 +18,9 @@ public final class SessionStats {
   private final LongAdder[][] latency = new LongAdder[64][];
   final LongAdder bytesRead = new LongAdder();
   final LongAdder bytesWritten = new LongAdder();
+  /** READ replies linked behind their backing read ({@code RequestSlot.sendAfter}), and those the read's shortfall broke. */
+  final LongAdder linkedReplies = new LongAdder();
+  final LongAdder brokenLinks = new LongAdder();
 
   SessionStats() {
     for (int i = 0; i < perOpcode.length; i++) {
@@ -75,6 +78,16 @@ public final class SessionStats {
 
   public long requests(Opcode op) {
     return perOpcode[op.code].sum();
+  }
+
+  /** READ replies the kernel sent as soon as their backing read completed (FUSE-over-io_uring). */
+  public long linkedReplies() {
+    return linkedReplies.sum();
+  }
+
+  /** Linked READ replies that did not go because the read came up short or failed (answered again). */
+  public long brokenLinks() {
+    return brokenLinks.sum();
   }
 
   public long bytesRead() {

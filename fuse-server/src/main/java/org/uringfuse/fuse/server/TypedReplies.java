@@ -165,6 +165,8 @@ final class TypedReplies {
   static final class Data extends PendingRequest implements Replies.ReplyData, CqeHandler {
     private static final int DIRECT_ALIGN = 512;
     private static final int PAGE = 4096;
+    /** The length of the reply the transport sends once the backing read filled it (no read result is MIN_VALUE). */
+    private int linkedLength = Integer.MIN_VALUE;
 
     Data(Session s, RequestSlot slot, RequestView v, EventLoop loop) {
       super(s, slot, v, loop);
@@ -202,15 +204,26 @@ final class TypedReplies {
       send(0, data.length);
     }
 
+    /**
+     * Claims the answer, then reads. A ring read goes with its reply linked behind it where the
+     * transport can ({@link RequestSlot#sendAfter}): the kernel sends the reply the moment the read
+     * completes in full, and only a short or failed read comes back here to be answered.
+     */
     @Override
     public void readFrom(BackingFile file, long offset, int size) {
+      claim();
       int len = Math.min(size, limit());
       if (file.direct() && ((offset | len) & (DIRECT_ALIGN - 1)) != 0) {
         readThroughBounce(file.fd(), offset, len);
       } else if (file.inline()) {
         complete((int) LibC.pread(file.fd(), slot.body(), len, offset), 0);
       } else {
-        loop.addSqe(Read.of(file.fd(), slot.body().asSlice(0, len), offset), this);
+        Read read = Read.of(file.fd(), slot.body().asSlice(0, len), offset);
+        if (len > 0 && slot.sendAfter(read, unique, len, this)) {
+          linkedLength = len;
+        } else {
+          loop.addSqe(read, this);
+        }
       }
     }
 
@@ -230,13 +243,17 @@ final class TypedReplies {
       });
     }
 
-    /** The backing read's result: bytes read into the body, or a negative errno. */
+    /** The backing read's result (bytes read into the body, or a negative errno); the answer is claimed. */
     @Override
     public void complete(int res, int flags) {
-      if (res < 0) {
-        error(Errno.ofResult(res));
+      if (res == linkedLength) {
+        session.stats().linkedReplies.increment();
+        session.answered(this, 0, res);   // the transport sent it already
       } else {
-        ok((long) res);
+        if (linkedLength != Integer.MIN_VALUE) {
+          session.stats().brokenLinks.increment();
+        }
+        send(Math.min(res, 0), Math.max(res, 0));
       }
     }
   }

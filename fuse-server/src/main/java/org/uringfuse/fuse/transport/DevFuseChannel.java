@@ -81,6 +81,7 @@ public final class DevFuseChannel implements Transport {
     if (s == null && allocated < maxBuffers) {
       allocated++;
       s = new Slot(LibC.mapAnonymous(PAGE + bufferSize, arena), bufferSize);
+      sink.slotCreated(s);
     }
     return s;
   }
@@ -162,7 +163,7 @@ public final class DevFuseChannel implements Transport {
   }
 
   /** One request buffer: request in, reply out, laid out around a page boundary (see above). */
-  private final class Slot implements RequestSlot {
+  private final class Slot extends RequestSlot {
     final MemorySegment request;
     final MemorySegment reply;
     final MemorySegment body;

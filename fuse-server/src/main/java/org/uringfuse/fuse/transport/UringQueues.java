@@ -29,6 +29,7 @@ import org.uringfuse.ring.abi.Iovec;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.LoopOptions;
+import org.uringfuse.ring.op.SqeOp;
 import org.uringfuse.ring.op.UringCmd;
 import org.uringfuse.ring.sys.LibC;
 
@@ -110,7 +111,9 @@ public final class UringQueues implements UringStarter {
       int loopIndex = q % loops.size();
       for (int i = 0; i < depth; i++) {
         MemorySegment buffer = buffers.asSlice(stride * entries.size(), stride);
-        entries.add(new RingEntry(q, loops.get(loopIndex), buffer));
+        RingEntry entry = new RingEntry(q, loops.get(loopIndex), buffer);
+        entries.add(entry);
+        sink.slotCreated(entry);
       }
     }
     return true;
@@ -212,7 +215,7 @@ public final class UringQueues implements UringStarter {
   }
 
   /** One ring entry: its buffers, its two commands, and the request it currently holds. */
-  private final class RingEntry implements CqeHandler, RequestSlot {
+  private final class RingEntry extends RequestSlot implements CqeHandler {
     final int qid;
     final EventLoop loop;
     final MemorySegment header;
@@ -307,6 +310,22 @@ public final class UringQueues implements UringStarter {
       pendingOp = loop.addSqe(commit, this);
     }
 
+    /**
+     * The op that fills the payload goes first with IOSQE_IO_LINK, the COMMIT_AND_FETCH carrying the
+     * reply right behind it: the kernel starts the commit only once the op completed in full (a short
+     * read or an error breaks the link and cancels the commit, so a reply never carries bytes the op
+     * did not write).
+     */
+    @Override
+    public boolean sendAfter(SqeOp<?> fill, long unique, int bodyLength, CqeHandler onFill) {
+      ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, 0, unique);
+      header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
+      LinkedReply reply = new LinkedReply(bodyLength, onFill);
+      loop.addSqe(fill.link(), reply);
+      pendingOp = loop.addSqe(commit, reply.commitDone);
+      return true;
+    }
+
     @Override
     public void release() {
       // Ring requests always expect an answer; re-arm the entry with an empty one.
@@ -316,6 +335,34 @@ public final class UringQueues implements UringStarter {
     @Override
     public String transportName() {
       return "uring";
+    }
+
+    /**
+     * One reply linked behind the op that fills its body: the op's completion (this handler), then
+     * the commit's ({@link #commitDone}). When the op fell short, the kernel cancels the commit
+     * before it runs; that -ECANCELED, which may arrive before or after the op's own completion, is
+     * dropped, and the filler answers again through {@link #send}.
+     */
+    private final class LinkedReply implements CqeHandler {
+      final int length;
+      final CqeHandler onFill;
+      boolean filled;
+      final CqeHandler commitDone = (res, flags) -> {
+        if (res != -Errno.ECANCELED || filled) {
+          RingEntry.this.complete(res, flags);
+        }
+      };
+
+      LinkedReply(int length, CqeHandler onFill) {
+        this.length = length;
+        this.onFill = onFill;
+      }
+
+      @Override
+      public void complete(int res, int flags) {
+        filled = res == length;
+        onFill.complete(res, flags);
+      }
     }
   }
 }

@@ -56,7 +56,7 @@ class SessionDispatchTest {
   }
 
   /** Holds one /dev/fuse-shaped request at a time and records what the session sends. */
-  final class RecordingSlot implements RequestSlot {
+  final class RecordingSlot extends RequestSlot {
     final MemorySegment body = arena.allocate(4096, 8);
     final List<long[]> sent = new ArrayList<>();
     int released;
@@ -67,6 +67,7 @@ class SessionDispatchTest {
     void deliver(Session s, MemorySegment req, int length) {
       this.request = req;
       this.length = length;
+      s.slotCreated(this);
       s.onRequest(this, loop);
     }
 

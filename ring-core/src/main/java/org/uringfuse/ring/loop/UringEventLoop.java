@@ -2,6 +2,8 @@ package org.uringfuse.ring.loop;
 
 import static org.uringfuse.ring.abi.IoUringConstants.IORING_CQE_F_MORE;
 import static org.uringfuse.ring.abi.IoUringConstants.IORING_ENTER_GETEVENTS;
+import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_HARDLINK;
+import static org.uringfuse.ring.abi.IoUringConstants.IOSQE_IO_LINK;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -14,6 +16,7 @@ import org.uringfuse.ring.abi.KernelTimespec;
 import org.uringfuse.ring.abi.Sqe;
 import org.uringfuse.ring.op.AsyncCancel;
 import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.op.SqeOp;
 import org.uringfuse.ring.op.SqePrep;
 import org.uringfuse.ring.sys.LibC;
 
@@ -102,6 +105,12 @@ public final class UringEventLoop extends AbstractEventLoop {
 
   @Override
   long submit(SqePrep prep, CqeHandler handler) {
+    if (prep instanceof SqeOp<?> op && (op.sqeFlags() & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) != 0
+        && ring.sqEntries() - ring.pendingSubmissions() < 2) {
+      // A link head never takes the last free SQE: a two-op chain reaches the kernel in one
+      // submission (the kernel ends a chain at the end of a submission).
+      submitPending();
+    }
     MemorySegment sqe = ring.nextSqe();
     while (sqe == null) {
       submitPending();

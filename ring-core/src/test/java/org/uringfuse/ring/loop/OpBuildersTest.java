@@ -17,6 +17,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.RingOptions;
 import org.uringfuse.ring.op.Accept;
 import org.uringfuse.ring.op.AsyncCancel;
 import org.uringfuse.ring.op.Close;
@@ -284,6 +287,36 @@ class OpBuildersTest {
     runUntil(loop, () -> bad.done && after.done);
     assertEquals(-Errno.EBADF, bad.res);
     assertEquals(-Errno.ECANCELED, after.res);
+    LibC.close(fd);
+  }
+
+  /**
+   * A short read breaks a link as an error does (what a FUSE reply linked behind its READ relies
+   * on), also when the link head comes with only one free SQE left: the loop then submits what is
+   * pending first, so the chain reaches the kernel whole instead of ending at the submission's end.
+   */
+  @Test
+  void aShortReadBreaksTheLinkEvenAtTheLastFreeSqe() throws Exception {
+    loop = LoopDriver.open(LoopOptions.Backend.IO_URING);
+    Files.writeString(dir.resolve("short"), "abc");
+    int fd = open("short");
+    MemorySegment in = arena.allocate(8);
+    LoopDriver.Result read = submit(loop, Read.of(fd, in, 0).link());
+    LoopDriver.Result after = submit(loop, Nop.create());
+    runUntil(loop, () -> read.done && after.done);
+    assertEquals(3, read.res);
+    assertEquals(-Errno.ECANCELED, after.res, "a short read cancels what is linked behind it");
+
+    loop.runOnce(false);   // the SQ is empty now: fill all but one SQE
+    List<LoopDriver.Result> fillers = new ArrayList<>();
+    for (int i = 0; i < RingOptions.defaults().entries() - 1; i++) {
+      fillers.add(submit(loop, Nop.create()));
+    }
+    LoopDriver.Result lastRead = submit(loop, Read.of(fd, in, 0).link());
+    LoopDriver.Result lastAfter = submit(loop, Nop.create());
+    runUntil(loop, () -> lastRead.done && lastAfter.done && fillers.stream().allMatch(f -> f.done));
+    assertEquals(3, lastRead.res);
+    assertEquals(-Errno.ECANCELED, lastAfter.res, "the chain was split between two submissions");
     LibC.close(fd);
   }
 
