@@ -325,7 +325,7 @@ def main():
     ap.add_argument("--backing", default="tmpfs", help="tmpfs (a fresh tmpfs) or a directory on the disk to test")
     ap.add_argument("--image", action="store_true", help="image export targets instead of directory targets")
     ap.add_argument("--targets", help="comma-separated targets (default: all of the mode)")
-    ap.add_argument("--rows", default=",".join(DEFAULT_ROWS), help="comma-separated rows: " + ", ".join(ROWS))
+    ap.add_argument("--rows", help="comma-separated rows (default: every row that applies): " + ", ".join(ROWS))
     ap.add_argument("--secs", type=int, default=5, help="seconds per fio run")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per row (median reported)")
     ap.add_argument("--size", default="256m", help="data file / image size")
@@ -340,6 +340,8 @@ def main():
     if args.targets is None:
         args.targets = ("native,uringfuse-uring,uringfuse-classic,qsd" if args.image else
                         "native,uringfuse-uring,uringfuse-classic,libfuse-uring,libfuse-classic,jnr-fuse")
+    if args.rows is None:
+        args.rows = ",".join(r for r in DEFAULT_ROWS if not (args.image and r == "metadata"))
     rows = args.rows.split(",")
     for r in rows:
         if r not in ROWS or (args.image and r == "metadata"):
