@@ -160,7 +160,8 @@ final class TypedReplies {
 
   /**
    * Raw bytes up to the requested size: READ, READLINK. Also the completion of its own backing READ
-   * ({@link #readFrom}), so a read served from the ring allocates no handler.
+   * ({@link #readFrom}); a read whose reply goes linked behind it costs the transport one small
+   * handler.
    */
   static final class Data extends PendingRequest implements Replies.ReplyData, CqeHandler {
     private static final int DIRECT_ALIGN = 512;
@@ -212,6 +213,16 @@ final class TypedReplies {
     @Override
     public void readFrom(BackingFile file, long offset, int size) {
       claim();
+      try {
+        read(file, offset, size);
+      } catch (RuntimeException e) {
+        // Claimed, so the session's safety net would not answer: answer here, then let it log.
+        send(-Errno.EIO, 0);
+        throw e;
+      }
+    }
+
+    private void read(BackingFile file, long offset, int size) {
       int len = Math.min(size, limit());
       if (file.direct() && ((offset | len) & (DIRECT_ALIGN - 1)) != 0) {
         readThroughBounce(file.fd(), offset, len);

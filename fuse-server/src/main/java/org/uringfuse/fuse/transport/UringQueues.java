@@ -339,16 +339,17 @@ public final class UringQueues implements UringStarter {
 
     /**
      * One reply linked behind the op that fills its body: the op's completion (this handler), then
-     * the commit's ({@link #commitDone}). When the op fell short, the kernel cancels the commit
-     * before it runs; that -ECANCELED, which may arrive before or after the op's own completion, is
-     * dropped, and the filler answers again through {@link #send}.
+     * the commit's ({@link #commitDone}). The kernel posts the op's completion before it starts the
+     * commit, so a commit that ran finds {@code filled} set. When the op fell short (or the chain
+     * failed as a whole), the commit never ran: its completion, which may arrive before or after the
+     * op's own, is dropped, and the filler answers again through {@link #send}.
      */
     private final class LinkedReply implements CqeHandler {
       final int length;
       final CqeHandler onFill;
       boolean filled;
       final CqeHandler commitDone = (res, flags) -> {
-        if (res != -Errno.ECANCELED || filled) {
+        if (filled) {
           RingEntry.this.complete(res, flags);
         }
       };

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
+import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
 import org.uringfuse.fuse.api.Attr;
+import org.uringfuse.fuse.api.BackingFile;
 import org.uringfuse.fuse.api.Entry;
 import org.uringfuse.fuse.api.FileHandle;
 import org.uringfuse.fuse.api.Filesystem;
@@ -162,6 +164,28 @@ class SessionDispatchTest {
     slot.deliver(s, request(FuseKernel.FUSE_FORGET, 14, 2), InHeader.BYTES + 2);
     assertEquals(1, slot.sent.size());
     assertEquals(1, slot.released);
+  }
+
+  /**
+   * readFrom claims the answer before it reads, so the session's safety net cannot answer for it:
+   * a readFrom that fails before its read is under way (here a size the buffer cannot slice)
+   * answers EIO itself, once.
+   */
+  @Test
+  void aReadFromThatFailsBeforeReadingIsAnsweredEio() {
+    Filesystem fs = new Filesystem() {
+      @Override
+      public void read(Request req, NodeId node, FileHandle fh, long offset, int size, ReplyData reply) {
+        reply.readFrom(new BackingFile(0, false, false), offset, -1);
+      }
+    };
+    Session s = new Session(fs, MountOptions.defaults());
+    RecordingSlot slot = new RecordingSlot();
+    slot.deliver(s, request(FuseKernel.FUSE_READ, 30, ReadWriteIn.BYTES), InHeader.BYTES + ReadWriteIn.BYTES);
+    assertEquals(1, slot.sent.size(), "answered once");
+    assertEquals(-Errno.EIO, slot.sent.get(0)[1]);
+    assertEquals(30, slot.sent.get(0)[0]);
+    assertEquals(0, s.unanswered());
   }
 
   @Test

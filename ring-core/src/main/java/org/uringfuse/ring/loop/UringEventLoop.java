@@ -105,11 +105,13 @@ public final class UringEventLoop extends AbstractEventLoop {
 
   @Override
   long submit(SqePrep prep, CqeHandler handler) {
-    if (prep instanceof SqeOp<?> op && (op.sqeFlags() & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) != 0
-        && ring.sqEntries() - ring.pendingSubmissions() < 2) {
+    if (prep instanceof SqeOp<?> op && (op.sqeFlags() & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) != 0) {
       // A link head never takes the last free SQE: a two-op chain reaches the kernel in one
-      // submission (the kernel ends a chain at the end of a submission).
-      submitPending();
+      // submission (the kernel ends a chain at the end of a submission). An enter may take only
+      // part of the SQ, so check again after each.
+      while (ring.sqEntries() - ring.pendingSubmissions() < 2) {
+        submitPending();
+      }
     }
     MemorySegment sqe = ring.nextSqe();
     while (sqe == null) {
