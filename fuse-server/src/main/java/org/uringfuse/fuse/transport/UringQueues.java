@@ -304,8 +304,7 @@ public final class UringQueues implements UringStarter {
 
     @Override
     public void send(long unique, int negErrno, int bodyLength) {
-      ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, negErrno, unique);
-      header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
+      writeReplyHeader(unique, negErrno, bodyLength);
       // Rides with the loop's next io_uring_enter (the one that waits, when nothing else is due).
       pendingOp = loop.addSqe(commit, this);
     }
@@ -318,12 +317,17 @@ public final class UringQueues implements UringStarter {
      */
     @Override
     public boolean sendAfter(SqeOp<?> fill, long unique, int bodyLength, CqeHandler onFill) {
-      ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, 0, unique);
-      header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
+      writeReplyHeader(unique, 0, bodyLength);
       LinkedReply reply = new LinkedReply(bodyLength, onFill);
       loop.addSqe(fill.link(), reply);
       pendingOp = loop.addSqe(commit, reply.commitDone);
       return true;
+    }
+
+    /** The reply's {@code fuse_out_header} and payload size, for the entry's next COMMIT_AND_FETCH. */
+    private void writeReplyHeader(long unique, int negErrno, int bodyLength) {
+      ReplyEncoder.outHeader(header, OutHeader.BYTES + bodyLength, negErrno, unique);
+      header.set(JAVA_INT, UringReqHeader.PAYLOAD_SZ, bodyLength);
     }
 
     @Override
