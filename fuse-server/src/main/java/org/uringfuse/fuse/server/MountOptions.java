@@ -133,9 +133,40 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         threads, transport, queueDepth, maxWrite, buffersPerLoop, maxBackground, debug, v, autoUnmount, sched);
   }
 
-  /** The {@code /dev/fuse} read buffer size: header room plus the largest write, page aligned. */
+  /**
+   * The kernel's default cap on max_pages ({@code FUSE_DEFAULT_MAX_PAGES_LIMIT} in
+   * {@code fs/fuse/fuse_i.h}, the {@code fs.fuse.max_pages_limit} sysctl).
+   */
+  static final int FUSE_DEFAULT_MAX_PAGES_LIMIT = 256;
+  private static final int PAGE = 4096;
+
+  /** max_write as offered in FUSE_INIT: the option, at most what max_pages can carry. */
+  public int negotiatedMaxWrite() {
+    return Math.min(maxWrite, FUSE_DEFAULT_MAX_PAGES_LIMIT * PAGE);
+  }
+
+  /**
+   * max_pages as offered in FUSE_INIT: one page more than max_write. A max_write-sized buffer that
+   * does not start on a page boundary (an O_DIRECT or direct_io write from an unaligned user buffer)
+   * spans one page more, and the kernel cuts a request at max_pages pinned pages: with max_pages =
+   * max_write / 4096, each 128 KiB write from such a buffer arrived as two WRITEs (129,520 and 1,552
+   * bytes), the second one sector-unaligned.
+   */
+  public int maxPages() {
+    return Math.min(FUSE_DEFAULT_MAX_PAGES_LIMIT, negotiatedMaxWrite() / PAGE + 1);
+  }
+
+  /**
+   * The largest request or reply data: a WRITE carries at most max_write bytes, a READ may ask for
+   * max_pages whole pages.
+   */
+  public int maxDataSize() {
+    return Math.max(negotiatedMaxWrite(), maxPages() * PAGE);
+  }
+
+  /** The {@code /dev/fuse} read buffer size: a page of header room plus the largest data, page aligned. */
   public int deviceBufferSize() {
-    return Math.max(8192, ((maxWrite + 4096 + 4095) / 4096) * 4096);
+    return Math.max(8192, PAGE + maxDataSize());
   }
 
   public MountOptions withAutoUnmount(boolean v) {

@@ -298,8 +298,8 @@ public final class Session implements RequestSink {
     if (fs.supportsReaddirplus()) {
       want |= FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;
     }
-    int maxPages = Math.min(256, options.maxWrite() / 4096);
-    int maxWrite = maxPages * 4096;
+    int maxPages = options.maxPages();
+    int maxWrite = options.negotiatedMaxWrite();
     int maxReadahead = Math.min(kernelReadahead, maxWrite);
     int maxBackground = Math.min(65535, options.maxBackground());
     int congestion = maxBackground * 3 / 4;
