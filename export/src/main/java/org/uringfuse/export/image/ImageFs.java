@@ -37,6 +37,7 @@ import org.uringfuse.fuse.api.Request;
 import org.uringfuse.fuse.api.SetAttr;
 import org.uringfuse.fuse.api.Statfs;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.loop.BounceBuffer;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
@@ -347,10 +348,12 @@ public final class ImageFs implements Filesystem {
   private void writeUnaligned(Request req, long offset, MemorySegment data, ReplyWrite reply, Runnable done) {
     long alignedStart = offset & ~4095L;
     int span = (int) (((offset + data.byteSize() + 4095) & ~4095L) - alignedStart);
-    MemorySegment bounce = Arena.ofAuto().allocate(span, 4096);
+    BounceBuffer buffer = req.io().bounceBuffer(span);
+    MemorySegment bounce = buffer.segment();
     bounce.fill((byte) 0);
     req.io().submit(Read.of(fd, bounce, alignedStart), (res, flags) -> {
       if (res < 0) {
+        buffer.close();
         done.run();
         reply.error(Errno.ofResult(res));
         return;
@@ -359,6 +362,7 @@ public final class ImageFs implements Filesystem {
       long newEnd = Math.max(size.get(), offset + data.byteSize());
       long writeLen = Math.min(span, ((newEnd - alignedStart + 511) & ~511L));
       req.io().submit(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
+        buffer.close();
         int trimmed = 0;
         if (wres >= 0 && !blockDevice && alignedStart + writeLen > newEnd) {
           trimmed = LibC.ftruncate(fd, newEnd);

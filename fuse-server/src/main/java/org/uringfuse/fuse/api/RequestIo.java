@@ -1,6 +1,7 @@
 package org.uringfuse.fuse.api;
 
 import java.util.concurrent.Executor;
+import org.uringfuse.ring.loop.BounceBuffer;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.SqePrep;
 
@@ -20,6 +21,12 @@ public interface RequestIo extends Executor {
    * @return the operation's id
    */
   long submit(SqePrep operation, CqeHandler onCompletion);
+
+  /**
+   * A page-aligned scratch buffer for O_DIRECT backing I/O on an unaligned range, recycled by the
+   * request's loop once closed; close it on that loop, in the completion of its last operation.
+   */
+  BounceBuffer bounceBuffer(long size);
 
   /**
    * Whether this is the only request the session is serving and nothing waits on its loop: the one

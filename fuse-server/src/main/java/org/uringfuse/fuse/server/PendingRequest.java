@@ -8,6 +8,7 @@ import org.uringfuse.fuse.api.RequestIo;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSlot;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.loop.BounceBuffer;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.op.SqePrep;
@@ -116,6 +117,11 @@ abstract class PendingRequest implements Request, RequestIo {
   @Override
   public long submit(SqePrep operation, CqeHandler onCompletion) {
     return loop.addSqe(operation, onCompletion);
+  }
+
+  @Override
+  public BounceBuffer bounceBuffer(long size) {
+    return loop.bounceBuffer(size);
   }
 
   @Override

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.uringfuse.fuse.abi.FuseStructs;
 import org.uringfuse.fuse.api.Attr;
@@ -18,6 +17,7 @@ import org.uringfuse.fuse.proto.ReplyEncoder;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.fuse.transport.RequestSlot;
 import org.uringfuse.ring.Errno;
+import org.uringfuse.ring.loop.BounceBuffer;
 import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.op.Read;
@@ -242,16 +242,23 @@ final class TypedReplies {
     private void readThroughBounce(int fd, long offset, int len) {
       long alignedStart = offset & -PAGE;
       int span = (int) (((offset + len + PAGE - 1) & -PAGE) - alignedStart);
-      MemorySegment bounce = Arena.ofAuto().allocate(span, PAGE);
-      loop.addSqe(Read.of(fd, bounce, alignedStart), (res, flags) -> {
-        if (res < 0) {
-          complete(res, flags);
-          return;
-        }
-        int got = (int) Math.max(0, Math.min(len, res - (offset - alignedStart)));
-        MemorySegment.copy(bounce, offset - alignedStart, slot.body(), 0, got);
-        complete(got, flags);
-      });
+      BounceBuffer bounce = loop.bounceBuffer(span);
+      try {
+        loop.addSqe(Read.of(fd, bounce.segment(), alignedStart), (res, flags) -> {
+          try (bounce) {
+            if (res < 0) {
+              complete(res, flags);
+              return;
+            }
+            int got = (int) Math.max(0, Math.min(len, res - (offset - alignedStart)));
+            MemorySegment.copy(bounce.segment(), offset - alignedStart, slot.body(), 0, got);
+            complete(got, flags);
+          }
+        });
+      } catch (RuntimeException e) {
+        bounce.close();
+        throw e;
+      }
     }
 
     /** The backing read's result (bytes read into the body, or a negative errno); the answer is claimed. */

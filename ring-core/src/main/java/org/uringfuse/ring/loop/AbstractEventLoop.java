@@ -23,8 +23,8 @@ import org.uringfuse.ring.op.Timeout;
  * handshake, bottom halves, and fd watches, timers and cancels expressed as SQEs (POLL_ADD,
  * TIMEOUT, ASYNC_CANCEL), so that each backend only implements {@link #submit} and the iteration.
  *
- * <p>Threads: {@link #tasks} and {@code wakeupNeeded} are touched by any thread; everything else by
- * the owner only. Wake-up handshake: before blocking the owner sets {@code wakeupNeeded = 1} and
+ * <p>Threads: {@link #tasks} and {@code wakeupNeeded} are touched by any thread; everything else
+ * (the bounce buffers too) by the owner only. Wake-up handshake: before blocking the owner sets {@code wakeupNeeded = 1} and
  * re-checks {@link #tasks}; a producer enqueues and then swaps the flag 1 -> 0, calling
  * {@link #wake()} if it won. Both sides use volatile accesses, so either the owner sees the task or
  * the producer sees the flag.
@@ -58,10 +58,12 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   /** Set by the owner in {@link #run()} when its policy is {@link LoopOptions.Sched#IDLE_WHEN_BUSY}. */
   private volatile SchedIdleGuard.Registration sched;
   private final CountDownLatch terminated = new CountDownLatch(1);
+  final BouncePool bounceBuffers;
 
   AbstractEventLoop(LoopOptions options) {
     this.options = options;
     this.owner = Thread.currentThread();
+    this.bounceBuffers = new BouncePool(owner);
   }
 
   // ------------------------------------------------------------ backend hooks
@@ -114,6 +116,12 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   public final void cancel(long opId, IntConsumer answer) {
     checkThread();
     submit(AsyncCancel.byUserData(opId), (res, flags) -> answer.accept(res));
+  }
+
+  @Override
+  public final BounceBuffer bounceBuffer(long size) {
+    checkThread();
+    return bounceBuffers.take(size);
   }
 
   @Override
@@ -298,6 +306,7 @@ abstract sealed class AbstractEventLoop implements EventLoop permits UringEventL
   }
 
   final void markTerminated() {
+    bounceBuffers.close();
     closed = true;
     terminated.countDown();
   }

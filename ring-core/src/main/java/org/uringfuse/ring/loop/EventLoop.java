@@ -60,6 +60,13 @@ public interface EventLoop extends Executor, AutoCloseable {
    */
   FdWatch watchFd(int fd, int events, IntConsumer onReady);
 
+  /**
+   * A page-aligned scratch buffer of {@code size} bytes for O_DIRECT I/O whose own memory, offset or
+   * length is not aligned, recycled by this loop once {@linkplain BounceBuffer#close() closed}.
+   * Owner thread only, and closed on it (typically in the completion of its last operation).
+   */
+  BounceBuffer bounceBuffer(long size);
+
   /** Runs {@code task} on this loop after {@code delayNanos}; returns an id for {@link #cancel}. */
   long schedule(long delayNanos, Runnable task);
 
