@@ -42,6 +42,7 @@ import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.op.Fallocate;
 import org.uringfuse.ring.op.Fsync;
 import org.uringfuse.ring.op.Read;
+import org.uringfuse.ring.op.SqePrep;
 import org.uringfuse.ring.op.Write;
 import org.uringfuse.ring.sys.LibC;
 
@@ -348,10 +349,16 @@ public final class ImageFs implements Filesystem {
   private void writeUnaligned(Request req, long offset, MemorySegment data, ReplyWrite reply, Runnable done) {
     long alignedStart = offset & ~4095L;
     int span = (int) (((offset + data.byteSize() + 4095) & ~4095L) - alignedStart);
-    BounceBuffer buffer = req.io().bounceBuffer(span);
+    BounceBuffer buffer;
+    try {
+      buffer = req.io().bounceBuffer(span);
+    } catch (RuntimeException e) {   // no memory: the blocks must not stay locked
+      done.run();
+      throw e;
+    }
     MemorySegment bounce = buffer.segment();
     bounce.fill((byte) 0);
-    req.io().submit(Read.of(fd, bounce, alignedStart), (res, flags) -> {
+    submitOrGiveBack(req, buffer, done, Read.of(fd, bounce, alignedStart), (res, flags) -> {
       if (res < 0) {
         buffer.close();
         done.run();
@@ -361,7 +368,7 @@ public final class ImageFs implements Filesystem {
       MemorySegment.copy(data, 0, bounce, offset - alignedStart, data.byteSize());
       long newEnd = Math.max(size.get(), offset + data.byteSize());
       long writeLen = Math.min(span, ((newEnd - alignedStart + 511) & ~511L));
-      req.io().submit(Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
+      submitOrGiveBack(req, buffer, done, Write.of(fd, bounce.asSlice(0, writeLen), alignedStart), (wres, wflags) -> {
         buffer.close();
         int trimmed = 0;
         if (wres >= 0 && !blockDevice && alignedStart + writeLen > newEnd) {
@@ -378,6 +385,18 @@ public final class ImageFs implements Filesystem {
         }
       });
     });
+  }
+
+  /** Submits an operation on the bounce buffer; if the loop refuses it, gives the buffer and the blocks back. */
+  private static void submitOrGiveBack(Request req, BounceBuffer buffer, Runnable unlock, SqePrep op,
+        CqeHandler onCompletion) {
+    try {
+      req.io().submit(op, onCompletion);
+    } catch (RuntimeException e) {
+      buffer.close();
+      unlock.run();
+      throw e;
+    }
   }
 
   @Override

@@ -150,7 +150,8 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
    * does not start on a page boundary (an O_DIRECT or direct_io write from an unaligned user buffer)
    * spans one page more, and the kernel cuts a request at max_pages pinned pages: with max_pages =
    * max_write / 4096, each 128 KiB write from such a buffer arrived as two WRITEs (129,520 and 1,552
-   * bytes), the second one sector-unaligned.
+   * bytes), neither sector-aligned. At max_write = 1 MiB the kernel's 256-page cap leaves no page to
+   * spare, and such calls are split again.
    */
   public int maxPages() {
     return Math.min(FUSE_DEFAULT_MAX_PAGES_LIMIT, negotiatedMaxWrite() / PAGE + 1);
