@@ -138,7 +138,7 @@ class SessionDispatchTest {
         + "0004" + "0003"          // max_background 1024, congestion_threshold 768
         + "00000200"               // max_write 128 KiB
         + "01000000"               // time_gran
-        + "2000" + "0000"          // max_pages 32, map_alignment
+        + "2100" + "0000"          // max_pages 33 (one above max_write's 32), map_alignment
         + "00000000"               // flags2: nothing above bit 31 (no io_uring transport to offer)
         + "00".repeat(28);
     assertEquals(expected, HexFormat.of().formatHex(slot.body.asSlice(0, 64).toArray(JAVA_BYTE)));
