@@ -116,7 +116,7 @@ public final class UringFuse {
     c.set(ValueLayout.JAVA_INT, 0, FuseKernel.FUSE_KERNEL_VERSION);
     c.set(ValueLayout.JAVA_INT, 4, FuseKernel.FUSE_KERNEL_MINOR_VERSION);
     c.set(ValueLayout.JAVA_INT, 8, 1);                          // async_read
-    c.set(ValueLayout.JAVA_INT, 12, o.mount().maxWrite());      // max_write
+    c.set(ValueLayout.JAVA_INT, 12, o.mount().negotiatedMaxWrite()); // max_write as offered in FUSE_INIT
     c.set(ValueLayout.JAVA_INT, 16, 128 * 1024);                // max_readahead
     c.set(ValueLayout.JAVA_INT, 28, o.mount().maxBackground()); // max_background
     return c;
