@@ -18,7 +18,10 @@ public final class SessionStats {
   private final LongAdder[][] latency = new LongAdder[64][];
   final LongAdder bytesRead = new LongAdder();
   final LongAdder bytesWritten = new LongAdder();
-  /** READ replies linked behind their backing read ({@code RequestSlot.sendAfter}), and those the read's shortfall broke. */
+  /**
+   * READ replies linked behind their backing read ({@code RequestSlot.sendAfter}), and those the
+   * read's shortfall broke.
+   */
   final LongAdder linkedReplies = new LongAdder();
   final LongAdder brokenLinks = new LongAdder();
 

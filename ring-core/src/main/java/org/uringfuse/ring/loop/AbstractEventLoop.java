@@ -24,10 +24,10 @@ import org.uringfuse.ring.op.Timeout;
  * TIMEOUT, ASYNC_CANCEL), so that each backend only implements {@link #submit} and the iteration.
  *
  * <p>Threads: {@link #tasks} and {@code wakeupNeeded} are touched by any thread; everything else
- * (the bounce buffers too) by the owner only. Wake-up handshake: before blocking the owner sets {@code wakeupNeeded = 1} and
- * re-checks {@link #tasks}; a producer enqueues and then swaps the flag 1 -> 0, calling
- * {@link #wake()} if it won. Both sides use volatile accesses, so either the owner sees the task or
- * the producer sees the flag.
+ * (the bounce buffers too) by the owner only. Wake-up handshake: before blocking the owner sets
+ * {@code wakeupNeeded = 1} and re-checks {@link #tasks}; a producer enqueues and then swaps the
+ * flag 1 -> 0, calling {@link #wake()} if it won. Both sides use volatile accesses, so either the
+ * owner sees the task or the producer sees the flag.
  */
 abstract sealed class AbstractEventLoop implements EventLoop permits UringEventLoop, EpollEventLoop {
   static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
