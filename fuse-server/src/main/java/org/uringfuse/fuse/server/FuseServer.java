@@ -176,11 +176,6 @@ public final class FuseServer implements AutoCloseable {
     return session.connection();
   }
 
-  /** Replies the classic channels wrote through their loops' rings (deep queues; see DevFuseChannel). */
-  public long classicRingReplies() {
-    return channels.stream().mapToLong(DevFuseChannel::ringReplies).sum();
-  }
-
   public SessionStats stats() {
     return session.stats();
   }

@@ -57,7 +57,6 @@ final class StatsReport {
         .append(server.stats().bytesWritten()).append('\n');
     sb.append("read replies linked to their backing read: ").append(server.stats().linkedReplies())
         .append(" (").append(server.stats().brokenLinks()).append(" broken by a short or failed read)\n");
-    sb.append("classic replies written through the ring: ").append(server.classicRingReplies()).append('\n');
     sb.append(String.format("%-16s %12s %10s %10s%n", "opcode", "count", "p50_us", "p99_us"));
     for (Opcode op : Opcode.values()) {
       long n = server.stats().requests(op);

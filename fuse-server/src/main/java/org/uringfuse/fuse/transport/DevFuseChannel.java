@@ -5,8 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
@@ -14,22 +12,16 @@ import org.uringfuse.fuse.proto.MalformedRequestException;
 import org.uringfuse.fuse.proto.ReplyEncoder;
 import org.uringfuse.fuse.proto.RequestView;
 import org.uringfuse.ring.Errno;
-import org.uringfuse.ring.loop.CqeHandler;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.FdWatch;
-import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.op.PollAdd;
-import org.uringfuse.ring.op.Write;
 import org.uringfuse.ring.sys.LibC;
 
 /**
  * The classic transport on one event loop: one {@code /dev/fuse} fd (the session's, or a
  * {@code FUSE_DEV_IOC_CLONE}d one per loop) and a pool of request buffers. Each request is read
  * whole into a free buffer and answered with one write of {@code fuse_out_header} + body from the
- * same buffer; on the io_uring backend, the replies deep in a round of reads are
- * {@code IORING_OP_WRITE}s that ride one {@code io_uring_enter} (see {@link #onReadable}). The fd is
- * non-blocking, so the kernel writes them inline (a /dev/fuse write never waits); a buffer is free
- * again once its write's CQE is in.
+ * same buffer.
  *
  * <p>Buffer layout: the request is read {@link #REQUEST_HEADROOM} bytes before a page boundary, so
  * a WRITE's data (after {@code fuse_in_header} and {@code fuse_write_in}, 80 bytes) starts on the
@@ -44,16 +36,13 @@ import org.uringfuse.ring.sys.LibC;
  * FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio at depth 1 it stalled.)
  * When every buffer is busy the channel stops watching until one is answered.
  *
- * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else. Only
- * the {@link #ringReplies} counter is read from other threads (stats).
+ * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
  */
 public final class DevFuseChannel implements Transport {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
   /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data (80 bytes). */
   static final int REQUEST_HEADROOM = InHeader.BYTES + ReadWriteIn.BYTES;
   private static final int PAGE = 4096;
-  /** Replies of a round of reads that go out with write(2) before the rest go on the ring. */
-  private static final int DIRECT_REPLIES = 2;
 
   private final String name;
   private final int fd;
@@ -65,12 +54,6 @@ public final class DevFuseChannel implements Transport {
   private final int bufferSize;
   private int allocated;
   private final CompletableFuture<Integer> endedWith = new CompletableFuture<>();
-  /** The loop has a ring: replies can go as IORING_OP_WRITEs (see {@link #onReadable}). */
-  private final boolean ringBackend;
-  /** True while {@link #onReadable} serves a request past the round's first ones: replies go on the ring. */
-  private boolean repliesOnRing;
-  /** Replies written through the ring (loop thread adds, anyone reads). */
-  private final LongAdder ringReplies = new LongAdder();
   private FdWatch watch;
   private boolean ended;
 
@@ -86,7 +69,6 @@ public final class DevFuseChannel implements Transport {
     this.sink = sink;
     this.maxBuffers = buffers;
     this.bufferSize = bufferSize;
-    this.ringBackend = loop.backend() == LoopOptions.Backend.IO_URING;
   }
 
   /**
@@ -122,11 +104,6 @@ public final class DevFuseChannel implements Transport {
     return fd;
   }
 
-  /** Replies this channel wrote through the loop's ring rather than with write(2). */
-  public long ringReplies() {
-    return ringReplies.sum();
-  }
-
   @Override
   public CompletableFuture<Integer> ended() {
     return endedWith;
@@ -144,47 +121,33 @@ public final class DevFuseChannel implements Transport {
     }
   }
 
-  /**
-   * Reads and serves requests one at a time until the device says EAGAIN. The first
-   * {@link #DIRECT_REPLIES} replies of a round go straight out with write(2): a client waiting for
-   * one request gets its answer at once. Past them the queue is evidently deep, and replies sent
-   * while the round lasts are IORING_OP_WRITEs that all ride the loop's next io_uring_enter: one
-   * system call for the lot instead of one each (an SQE for a lone reply would cost an enter of its
-   * own, since its CQE ends the loop's next wait at once).
-   */
   private void onReadable(int revents) {
-    int round = 0;
-    try {
-      while (!ended) {
-        Slot s = freeSlot();
-        if (s == null) {
-          // Every buffer holds a request: stop watching until one is answered.
-          watch.close();
-          watch = null;
-          return;
-        }
-        long n = LibC.read(fd, s.request, s.request.byteSize());
-        if (n >= InHeader.BYTES) {
-          s.length = (int) n;
-          repliesOnRing = ringBackend && ++round > DIRECT_REPLIES;
-          sink.onRequest(s, loop);
-          continue;
-        }
-        free.addFirst(s);
-        if (n > 0) {
-          LOG.log(Level.WARNING, "{0}: dropping a {1}-byte read: shorter than fuse_in_header", name, n);
-          continue;
-        }
-        if (n == -Errno.EAGAIN) {
-          return;
-        }
-        if (n != -Errno.EINTR && n != -Errno.ENOENT) {
-          end((int) n);
-          return;
-        }
+    while (!ended) {
+      Slot s = freeSlot();
+      if (s == null) {
+        // Every buffer holds a request: stop watching until one is answered.
+        watch.close();
+        watch = null;
+        return;
       }
-    } finally {
-      repliesOnRing = false;
+      long n = LibC.read(fd, s.request, s.request.byteSize());
+      if (n >= InHeader.BYTES) {
+        s.length = (int) n;
+        sink.onRequest(s, loop);
+        continue;
+      }
+      free.addFirst(s);
+      if (n > 0) {
+        LOG.log(Level.WARNING, "{0}: dropping a {1}-byte read: shorter than fuse_in_header", name, n);
+        continue;
+      }
+      if (n == -Errno.EAGAIN) {
+        return;
+      }
+      if (n != -Errno.EINTR && n != -Errno.ENOENT) {
+        end((int) n);
+        return;
+      }
     }
   }
 
@@ -204,9 +167,7 @@ public final class DevFuseChannel implements Transport {
     final MemorySegment request;
     final MemorySegment reply;
     final MemorySegment body;
-    final CqeHandler replyWritten = (res, flags) -> written(this.unique, res);
     int length;
-    long unique;   // of the reply being written on the ring
 
     /** {@code memory}: {@code PAGE + bufferSize} bytes, page aligned. */
     Slot(MemorySegment memory, int bufferSize) {
@@ -234,24 +195,10 @@ public final class DevFuseChannel implements Transport {
     public void send(long unique, int negErrno, int bodyLength) {
       int total = OutHeader.BYTES + bodyLength;
       ReplyEncoder.outHeader(reply, total, negErrno, unique);
-      if (repliesOnRing) {
-        this.unique = unique;
-        try {
-          loop.addSqe(Write.of(fd, reply.asSlice(0, total), -1), replyWritten);
-          ringReplies.increment();
-          return;   // the slot is freed once the kernel has taken the reply
-        } catch (RejectedExecutionException closing) {
-          // the loop is closing: answer directly
-        }
-      }
-      written(unique, LibC.write(fd, reply, total));
-    }
-
-    /** The reply's write returned {@code result}: log a failure, free the slot. */
-    private void written(long unique, long result) {
-      if (result < 0 && result != -Errno.ENOENT && !ended) {
+      long w = LibC.write(fd, reply, total);
+      if (w < 0 && w != -Errno.ENOENT && !ended) {
         // ENOENT: the request was interrupted or aborted meanwhile; nothing to do.
-        LOG.log(Level.WARNING, "{0}: reply to {1} failed: {2}", name, unique, Errno.describe((int) result));
+        LOG.log(Level.WARNING, "{0}: reply to {1} failed: {2}", name, unique, Errno.describe((int) w));
       }
       release();
     }
