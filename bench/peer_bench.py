@@ -3,7 +3,8 @@
 
 Every target is mounted at once over the same backing store, and each row runs in interleaved rounds
 (A, B, C, A, B, C, ...), so that drift of the backing store hits every target alike; the table shows
-the median of the rounds, the ratios to native and to libfuse, and the server's CPU time per request
+the median of the rounds, the ratios to native and to libfuse (with the range of the per-round ratios),
+and the server's CPU time per request
 (utime + stime of the whole server process, from /proc/PID/stat, over the row's run).
 
 Directory targets: native (the backing directory itself), uringfuse over FUSE-over-io_uring and over
@@ -417,8 +418,12 @@ def report(args, rows, targets, results, rss):
             for b in names:
                 if (b == "native" or b.startswith("libfuse") or b in ("qsd", "jnr-fuse")
                         or b == "baseline-" + a.split("-")[1]):
-                    ratios.append(f"{a}/{b}={med[a][0] / med[b][0]:.2f}x")
-        print(f"{row:<26} ratios: " + "  ".join(ratios))
+                    # the host drifts between rounds, and every target of a round sees the same drift:
+                    # the spread of the per-round ratios says how far to trust the ratio of the medians
+                    per_round = [x[0] / y[0] for x, y in zip(results[(row, a)], results[(row, b)])]
+                    ratios.append(f"{a}/{b}={med[a][0] / med[b][0]:.2f}x"
+                                  f" ({min(per_round):.2f}-{max(per_round):.2f})")
+        print(f"{row:<26} ratios (per-round range): " + "  ".join(ratios))
     if rss:
         print("server RSS after the run (MiB): " + "  ".join(f"{n}={v:.0f}" for n, v in rss.items()))
 
