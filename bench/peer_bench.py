@@ -3,9 +3,9 @@
 
 Every target is mounted at once over the same backing store, and each row runs in interleaved rounds
 (A, B, C, A, B, C, ...), so that drift of the backing store hits every target alike; the table shows
-the median of the rounds, the ratios to native and to libfuse (with the range of the per-round ratios),
-and the server's CPU time per request
-(utime + stime of the whole server process, from /proc/PID/stat, over the row's run).
+the median of the rounds, the ratios to native and to libfuse (with the range of the per-round
+ratios), and the server's CPU time per request (utime + stime of the whole server process, from
+/proc/PID/stat, over the row's run).
 
 Directory targets: native (the backing directory itself), uringfuse over FUSE-over-io_uring and over
 /dev/fuse, libfuse's example/passthrough_hp (--nopassthrough --nocache, with and without -o
