@@ -149,6 +149,41 @@ class CommandIT {
     assertTrue(gone.output().contains("no uringfuse server is serving"), gone.output());
   }
 
+  /**
+   * A log file that does not exist yet is followed from its first line, also when the CPUs are
+   * busy: the launcher once started its follower before the server had created the file, the
+   * follower gave up, and a live mount was reported as "did not report a live mount within 30 s"
+   * (seen in CI, reproduced here on the first mount with the CPUs busy).
+   */
+  @Test
+  void newLogFileIsFollowedWhileTheCpusAreBusy() throws Exception {
+    Path src = Files.createDirectory(dir.resolve("src"));
+    Path mnt = Files.createDirectory(dir.resolve("mnt"));
+    java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Thread> spinners = java.util.stream.IntStream.range(0, 2 * Runtime.getRuntime().availableProcessors())
+        .mapToObj(i -> Thread.ofPlatform().daemon().start(() -> {
+          while (busy.get()) {
+            Thread.onSpinWait();
+          }
+        })).toList();
+    try {
+      for (int i = 0; i < 8; i++) {
+        Path log = dir.resolve("logs-" + i + "/server.log");   // neither the file nor its directory exists
+        Finished r = uringfuse("mount", src.toString(), mnt.toString(), "--log-file", log.toString());
+        assertEquals(0, r.exitCode(), "mount " + i + ": " + r.output());
+        assertTrue(r.output().contains("mounted at " + mnt), r.output());
+        assertTrue(Files.readString(log).lines().anyMatch(l -> l.startsWith("mounted ")), Files.readString(log));
+        Finished u = uringfuse("umount", mnt.toString());
+        assertEquals(0, u.exitCode(), u.output());
+      }
+    } finally {
+      busy.set(false);
+      for (Thread t : spinners) {
+        t.join();
+      }
+    }
+  }
+
   @Test
   void badInputGetsOneLineAndTheDocumentedCode() throws Exception {
     Path mnt = Files.createDirectory(dir.resolve("mnt"));
