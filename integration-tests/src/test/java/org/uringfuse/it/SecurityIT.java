@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.uringfuse.export.passthrough.PassthroughFs;
 import org.uringfuse.export.passthrough.PassthroughOptions;
+import org.uringfuse.fuse.server.FuseMount;
 import org.uringfuse.fuse.server.FuseServer;
 import org.uringfuse.fuse.server.MountOptions;
 import org.uringfuse.fuse.transport.TransportKind;
@@ -81,8 +82,33 @@ class SecurityIT {
     }
 
     static Export mount(TransportKind t, PassthroughOptions po) throws IOException {
+      try {
+        return mount(t, po, false);
+      } catch (InterruptedException e) {
+        throw new AssertionError("cannot happen without a tmpfs to mount", e);
+      }
+    }
+
+    /**
+     * An export of a directory on a tmpfs of its own, where reads run at memory speed (fast enough
+     * for the event loops to count as busy); it is unmounted on close.
+     */
+    static Export mountOnTmpfs(TransportKind t) throws IOException, InterruptedException {
+      return mount(t, PassthroughOptions.defaults(), true);
+    }
+
+    private static Export mount(TransportKind t, PassthroughOptions po, boolean tmpfs)
+        throws IOException, InterruptedException {
       Path base = Files.createTempDirectory("uringfuse-sec");
       Path src = Files.createDirectory(base.resolve("src"));
+      if (tmpfs) {
+        Finished m = MountFixture.runBounded(Duration.ofSeconds(30),
+            "mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", src.toString());
+        if (m.exitCode() != 0) {
+          deleteTree(base);
+          throw new IOException("cannot mount a tmpfs at " + src + ": " + m.output());
+        }
+      }
       LocalUser.openPath(src);
       Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
       try {
@@ -92,6 +118,7 @@ class SecurityIT {
         LocalUser.openPath(f.dir);
         return new Export(src, f);
       } catch (IOException | RuntimeException | Error e) {
+        unmountTmpfs(src);
         deleteTree(base);
         throw e;
       }
@@ -102,7 +129,19 @@ class SecurityIT {
       try {
         fixture.close();
       } finally {
+        unmountTmpfs(src);
         deleteTree(src.getParent());
+      }
+    }
+
+    private static void unmountTmpfs(Path src) throws IOException {
+      if (FuseMount.isMountPoint(src)) {
+        try {
+          MountFixture.runBounded(Duration.ofSeconds(30), "umount", "-l", src.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted unmounting " + src, e);
+        }
       }
     }
   }
@@ -414,7 +453,7 @@ class SecurityIT {
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
   void aUsersCpuHogsCannotKeepTheServerStarved(TransportKind t) throws Exception {
-    try (Export e = Export.mount(t)) {
+    try (Export e = Export.mountOnTmpfs(t)) {
       Files.write(e.src().resolve("data"), new byte[16 << 20]);
       FuseServer server = e.fixture().server;
       AtomicLong reads = new AtomicLong();

@@ -53,7 +53,10 @@ import org.uringfuse.ring.sys.LibC;
  * request, straight into and out of the request's buffer; a write is answered only after its CQE.
  * What io_uring would hand to an io-wq worker (see {@link FsType}) is a plain pread/pwrite on the
  * loop instead: an image on tmpfs or ramfs (memory copies), and buffered writes (cache=writeback) to
- * an image file on a filesystem that cannot complete them inline, such as ext4.
+ * an image file on a filesystem that cannot complete them inline, such as ext4. With cache=none, a
+ * read that is the only request in flight waits in a pread on the loop (with nothing to overlap, that
+ * costs less than the SQE and its completion), and so does such a write to an image file (whose ring
+ * write the filesystem would complete in a worker; a block device completes it in the interrupt).
  *
  * <p>The image is opened once and locked exclusively (flock), so a second export of it fails.
  * Writes past the end fail with ENOSPC unless the export is growable. Mode and owner are the image's
@@ -95,7 +98,7 @@ public final class ImageFs implements Filesystem {
     this.readOnly = readOnly;
     this.size = new AtomicLong(size);
     FsType type = blockDevice ? FsType.BLOCK_DEVICE : FsType.of(fd);
-    this.backing = new BackingFile(fd, type.memoryBacked(), options.directIo());
+    this.backing = new BackingFile(fd, type.memoryBacked(), options.directIo(), options.directIo());
     this.writes = BackingWrites.of(type, options.directIo());
     this.mode = mode;
     this.uid = uid;

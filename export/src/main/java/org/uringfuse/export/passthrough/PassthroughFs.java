@@ -67,7 +67,9 @@ import org.uringfuse.ring.sys.LibC;
  * io-wq worker thread (two context switches per request, see {@link FsType}): files on tmpfs and
  * ramfs are read and written with pread/pwrite on the loop (memory copies that never wait), and
  * buffered writes where the filesystem cannot complete them inline (ext4 and most others but XFS and
- * btrfs) are pwrites on the loop, as libfuse's servers make them. Opens (OPENAT) and fsyncs are SQEs as well, so
+ * btrfs) are pwrites on the loop, as libfuse's servers make them; an O_DIRECT read or write that is
+ * the only request in flight is a pread or pwrite that waits on the loop (with nothing to overlap, it
+ * costs less than the SQE, its completion's task work and its CQE). Opens (OPENAT) and fsyncs are SQEs as well, so
  * a slow backing filesystem waits in the kernel, not on the loop; copy_file_range, which io_uring
  * lacks, runs on a small bounded pool ({@link BlockingCalls}). Other metadata operations are direct
  * syscalls on the loop (lookups and creations need the caller's identity on the calling thread).
@@ -97,7 +99,8 @@ public final class PassthroughFs implements Filesystem {
     Handle(int fd, FsType type, int flags) {
       // direct false: an O_DIRECT read off the grid fails with the backing file's EINVAL, as it would
       // locally, instead of being bounced
-      this(fd, new BackingFile(fd, type.memoryBacked(), false), BackingWrites.of(type, (flags & O_DIRECT) != 0));
+      this(fd, new BackingFile(fd, type.memoryBacked(), false, (flags & O_DIRECT) != 0),
+          BackingWrites.of(type, (flags & O_DIRECT) != 0));
     }
   }
 

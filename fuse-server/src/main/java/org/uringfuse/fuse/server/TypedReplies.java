@@ -226,7 +226,7 @@ final class TypedReplies {
       int len = Math.min(size, limit());
       if (file.direct() && ((offset | len) & (DIRECT_ALIGN - 1)) != 0) {
         readThroughBounce(file.fd(), offset, len);
-      } else if (file.inline()) {
+      } else if (file.inline() || file.inlineWhenAlone() && alone()) {
         complete((int) LibC.pread(file.fd(), slot.body(), len, offset), 0);
       } else {
         Read read = Read.of(file.fd(), slot.body().asSlice(0, len), offset);

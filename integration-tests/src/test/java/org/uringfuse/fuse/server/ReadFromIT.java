@@ -130,6 +130,39 @@ class ReadFromIT {
     }
   }
 
+  /**
+   * A file read inline when alone: each read, the only request in flight, is a pread on the loop
+   * (no ring READ, so no reply linked behind one), and answers what the ring read would.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"CLASSIC", "URING"})
+  void loneReadsOfAFileReadInlineWhenAloneArePreads(TransportKind t) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
+    Path data = dir.resolve("data");
+    byte[] content = content();
+    Files.write(data, content);
+    int fd = openReadOnly(data);
+    try (MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(fd, false, false, true), SIZE + 8192), t,
+        MountOptions.defaults(), true);
+        FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.READ)) {   // one open: only READs follow
+      ByteBuffer whole = ByteBuffer.allocate(4096);
+      assertEquals(4096, ch.read(whole, 4096));
+      assertArrayEquals(Arrays.copyOfRange(content, 4096, 8192), whole.array(), "a whole read");
+      ByteBuffer cut = ByteBuffer.allocate(8192);
+      assertEquals(SIZE - 8192, ch.read(cut, 8192), "a read the end of the file cuts short");
+      assertArrayEquals(Arrays.copyOfRange(content, 8192, SIZE), Arrays.copyOf(cut.array(), SIZE - 8192));
+      assertEquals(-1, ch.read(ByteBuffer.allocate(4096), SIZE + 4096), "a read past the end");
+      await().atMost(Duration.ofSeconds(5)).until(() -> m.server.unansweredRequests() == 0);
+      assertEquals(4096 + (SIZE - 8192), m.server.stats().bytesRead(), "bytes counted are bytes sent");
+      assertEquals(0, m.server.stats().linkedReplies(), "no ring READ with a reply linked behind it");
+      assertEquals(0, m.server.stats().brokenLinks(), "no ring READ with a reply linked behind it");
+    } finally {
+      LibC.close(fd);
+      Files.delete(data);
+      Files.delete(dir);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
   void aFailedReadAnswersItsErrno(TransportKind t) throws Exception {
