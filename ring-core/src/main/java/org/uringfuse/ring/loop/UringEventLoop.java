@@ -285,14 +285,27 @@ public final class UringEventLoop extends AbstractEventLoop {
    * Nothing to do: busy-poll for the poller's window (yielding, and stepping aside when another
    * thread wants this CPU), then submit what is pending and block in the same
    * {@code io_uring_enter} until a CQE arrives (bounded by {@code maxWaitNanos}, unless {@link #NO_TIMEOUT}).
+   * A poll first submits what is pending on its own: a reply's COMMIT or a re-armed POLL_ADD must
+   * be in the kernel for the poll to find what follows it (the classic transport's loops never
+   * polled while every wait came after a re-armed POLL_ADD: depth-8 mixed I/O on tmpfs went from
+   * 0.86x to 1.01x libfuse's classic server with polling reaching them).
    */
   private void waitForEvents(long maxWaitNanos) {
     if (ring.hasCompletions() || hasQueuedWork()) {
       return;
     }
     long start = System.nanoTime();
-    if (ring.pendingSubmissions() == 0 && !ring.needsEnter() && poll(start)) {
-      return;
+    if (poller.window(start) > 0) {
+      if (ring.pendingSubmissions() > 0 || ring.needsEnter()) {
+        // an enter of its own, paid only while the poller's window is open
+        submitPending();
+        if (ring.hasCompletions()) {
+          return;
+        }
+      }
+      if (poll(start)) {
+        return;
+      }
     }
     if (!prepareToBlock()) {
       return;
