@@ -83,6 +83,29 @@ class ReadFromIT {
     }
   }
 
+  /** A file of the real disk holding {@code content}, open read-only; closed and deleted after the test. */
+  record DiskFile(Path dir, Path data, int fd) implements AutoCloseable {
+    static DiskFile of(byte[] content) throws IOException {
+      Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
+      Path data = dir.resolve("data");
+      try {
+        Files.write(data, content);
+        return new DiskFile(dir, data, openReadOnly(data));
+      } catch (IOException | RuntimeException | Error e) {
+        Files.deleteIfExists(data);
+        Files.delete(dir);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      LibC.close(fd);
+      Files.delete(data);
+      Files.delete(dir);
+    }
+  }
+
   static byte[] content() {
     byte[] b = new byte[SIZE];
     new Random(7).nextBytes(b);
@@ -100,13 +123,10 @@ class ReadFromIT {
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
   void wholeShortAndPastTheEndReads(TransportKind t) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
-    Path data = dir.resolve("data");
     byte[] content = content();
-    Files.write(data, content);
-    int fd = openReadOnly(data);
-    try (MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(fd, false, false), SIZE + 8192), t,
-        MountOptions.defaults(), true)) {
+    try (DiskFile file = DiskFile.of(content);
+        MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(file.fd, false, false), SIZE + 8192), t,
+            MountOptions.defaults(), true)) {
       long before = m.server.stats().bytesRead();
       assertArrayEquals(Arrays.copyOfRange(content, 4096, 8192), readAt(m.mnt, 4096, 4096), "a whole read");
       assertArrayEquals(Arrays.copyOfRange(content, 8192, SIZE), readAt(m.mnt, 8192, 8192),
@@ -123,10 +143,6 @@ class ReadFromIT {
           "bytes counted are bytes sent");
       assertEquals(uring ? 2 : 0, m.server.stats().linkedReplies(), "replies sent behind their read");
       assertEquals(uring ? 2 : 0, m.server.stats().brokenLinks(), "links broken by a short read");
-    } finally {
-      LibC.close(fd);
-      Files.delete(data);
-      Files.delete(dir);
     }
   }
 
@@ -137,13 +153,10 @@ class ReadFromIT {
   @ParameterizedTest
   @EnumSource(names = {"CLASSIC", "URING"})
   void loneReadsOfAFileReadInlineWhenAloneArePreads(TransportKind t) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "uringfuse-readfrom");
-    Path data = dir.resolve("data");
     byte[] content = content();
-    Files.write(data, content);
-    int fd = openReadOnly(data);
-    try (MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(fd, false, false, true), SIZE + 8192), t,
-        MountOptions.defaults(), true);
+    try (DiskFile file = DiskFile.of(content);
+        MountFixture m = MountFixture.mount(new BackedFs(new BackingFile(file.fd, false, false, true), SIZE + 8192),
+            t, MountOptions.defaults(), true);
         FileChannel ch = FileChannel.open(m.mnt, StandardOpenOption.READ)) {   // one open: only READs follow
       ByteBuffer whole = ByteBuffer.allocate(4096);
       assertEquals(4096, ch.read(whole, 4096));
@@ -156,10 +169,6 @@ class ReadFromIT {
       assertEquals(4096 + (SIZE - 8192), m.server.stats().bytesRead(), "bytes counted are bytes sent");
       assertEquals(0, m.server.stats().linkedReplies(), "no ring READ with a reply linked behind it");
       assertEquals(0, m.server.stats().brokenLinks(), "no ring READ with a reply linked behind it");
-    } finally {
-      LibC.close(fd);
-      Files.delete(data);
-      Files.delete(dir);
     }
   }
 
