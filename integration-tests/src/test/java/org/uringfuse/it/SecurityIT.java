@@ -77,16 +77,12 @@ class SecurityIT {
       return fixture.mnt;
     }
 
-    static Export mount(TransportKind t) throws IOException {
+    static Export mount(TransportKind t) throws IOException, InterruptedException {
       return mount(t, PassthroughOptions.defaults());
     }
 
-    static Export mount(TransportKind t, PassthroughOptions po) throws IOException {
-      try {
-        return mount(t, po, false);
-      } catch (InterruptedException e) {
-        throw new AssertionError("cannot happen without a tmpfs to mount", e);
-      }
+    static Export mount(TransportKind t, PassthroughOptions po) throws IOException, InterruptedException {
+      return mount(t, po, false);
     }
 
     /**
@@ -101,23 +97,18 @@ class SecurityIT {
         throws IOException, InterruptedException {
       Path base = Files.createTempDirectory("uringfuse-sec");
       Path src = Files.createDirectory(base.resolve("src"));
-      if (tmpfs) {
-        Finished m = MountFixture.runBounded(Duration.ofSeconds(30),
-            "mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", src.toString());
-        if (m.exitCode() != 0) {
-          deleteTree(base);
-          throw new IOException("cannot mount a tmpfs at " + src + ": " + m.output());
-        }
-      }
-      LocalUser.openPath(src);
-      Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
       try {
+        if (tmpfs) {
+          run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", src.toString());
+        }
+        LocalUser.openPath(src);
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxrwxrwx"));
         PassthroughFs fs = PassthroughFs.open(src, po);
         MountFixture f = MountFixture.mount(fs, t,
             MountOptions.defaults().withAllowOther(true).withDefaultPermissions(true));
         LocalUser.openPath(f.dir);
         return new Export(src, f);
-      } catch (IOException | RuntimeException | Error e) {
+      } catch (IOException | InterruptedException | RuntimeException | Error e) {
         unmountTmpfs(src);
         deleteTree(base);
         throw e;

@@ -97,10 +97,10 @@ public final class PassthroughFs implements Filesystem {
    */
   private record Handle(int fd, BackingFile reads, BackingWrites writes) {
     Handle(int fd, FsType type, int flags) {
-      // direct false: an O_DIRECT read off the grid fails with the backing file's EINVAL, as it would
-      // locally, instead of being bounced
-      this(fd, new BackingFile(fd, type.memoryBacked(), false, (flags & O_DIRECT) != 0),
-          BackingWrites.of(type, (flags & O_DIRECT) != 0));
+      boolean direct = (flags & O_DIRECT) != 0;
+      // BackingFile's direct false: an O_DIRECT read off the grid fails with the backing file's
+      // EINVAL, as it would locally, instead of being bounced
+      this(fd, new BackingFile(fd, type.memoryBacked(), false, direct), BackingWrites.of(type, direct));
     }
   }
 

@@ -295,7 +295,8 @@ public final class UringEventLoop extends AbstractEventLoop {
       return;
     }
     long start = System.nanoTime();
-    if (poller.window(start) > 0) {
+    long window = poller.window(start);
+    if (window > 0) {
       if (ring.pendingSubmissions() > 0 || ring.needsEnter()) {
         // an enter of its own, paid only while the poller's window is open
         submitPending();
@@ -303,7 +304,7 @@ public final class UringEventLoop extends AbstractEventLoop {
           return;
         }
       }
-      if (poll(start)) {
+      if (poll(start, window)) {
         return;
       }
     }
@@ -325,16 +326,13 @@ public final class UringEventLoop extends AbstractEventLoop {
   }
 
   /**
-   * Polls for the poller's window; true when work showed up (the caller then must not block).
+   * Polls for {@code window} (the poller's, open); true when work showed up (the caller then must
+   * not block).
    * Contention check: a yield that came back late may mean another thread ran on this CPU, or just
    * a timer tick or the hypervisor; only a rise of this thread's involuntary context switches
    * (getrusage, read at the start of the window and after each late yield) says another thread ran.
    */
-  private boolean poll(long start) {
-    long window = poller.window(start);
-    if (window == 0) {
-      return false;
-    }
+  private boolean poll(long start, long window) {
     long switchesBefore = LibC.involuntarySwitches(rusage);
     long deadline = start + window;
     long now = start;
