@@ -68,15 +68,10 @@ class SchedIdleGuardTest {
       // counts). Busy under SCHED_OTHER, it tries SCHED_IDLE again after each back-off, and is taken
       // back again for as long as the busy threads run.
       await().atMost(BOUND).until(() -> loop.schedStats().waitedForCpu() >= waitedBefore + 2);
-      CompletableFuture<Boolean> ran = new CompletableFuture<>();
-      loop.execute(() -> ran.complete(true));
-      assertTrue(ran.get(BOUND.toSeconds(), TimeUnit.SECONDS), "the loop serves tasks beside the busy threads");
+      assertServesTasks(loop);
     } finally {
       busy.set(false);
-      stopSpinners.set(true);
-      for (Thread t : spinners) {
-        t.join(BOUND.toMillis());
-      }
+      stop(stopSpinners, spinners);
       loop.close();
     }
   }
@@ -104,23 +99,15 @@ class SchedIdleGuardTest {
       }
       await().atMost(BOUND).until(() -> loop.schedStats().allCpusBusy() && LibC.schedGetscheduler(tid) == LibC.SCHED_OTHER);
       long spells = loop.schedStats().idleSpells();
-      CompletableFuture<Boolean> ran = new CompletableFuture<>();
-      loop.execute(() -> ran.complete(true));
-      assertTrue(ran.get(BOUND.toSeconds(), TimeUnit.SECONDS), "the loop serves tasks beside the busy threads");
+      assertServesTasks(loop);
       assertTrue(loop.schedStats().allCpusBusy(), loop.schedStats().toString());
       assertEquals(spells, loop.schedStats().idleSpells(), "no spell under SCHED_IDLE while every CPU is busy");
 
-      stopSpinners.set(true);
-      for (Thread t : spinners) {
-        t.join(BOUND.toMillis());
-      }
+      stop(stopSpinners, spinners);
       await().atMost(BOUND).until(() -> !loop.schedStats().allCpusBusy() && LibC.schedGetscheduler(tid) == LibC.SCHED_IDLE);
     } finally {
       busy.set(false);
-      stopSpinners.set(true);
-      for (Thread t : spinners) {
-        t.join(BOUND.toMillis());
-      }
+      stop(stopSpinners, spinners);
       loop.close();
     }
   }
@@ -136,6 +123,19 @@ class SchedIdleGuardTest {
     assertFalse(BusyCpus.next(false, 0.20), "not yet busy above the lower threshold");
     assertTrue(BusyCpus.next(true, 0.20), "still busy below the upper threshold");
     assertFalse(BusyCpus.next(true, 0.50));
+  }
+
+  private static void assertServesTasks(EventLoop loop) throws Exception {
+    CompletableFuture<Boolean> ran = new CompletableFuture<>();
+    loop.execute(() -> ran.complete(true));
+    assertTrue(ran.get(BOUND.toSeconds(), TimeUnit.SECONDS), "the loop serves tasks beside the busy threads");
+  }
+
+  private static void stop(AtomicBoolean stopSpinners, List<Thread> spinners) throws InterruptedException {
+    stopSpinners.set(true);
+    for (Thread t : spinners) {
+      t.join(BOUND.toMillis());
+    }
   }
 
   /** Pins the loop's thread to CPU 0; returns its TID. */
