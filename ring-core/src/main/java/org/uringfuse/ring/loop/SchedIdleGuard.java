@@ -13,9 +13,8 @@ import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
 
 /**
- * Runs busy event-loop threads under SCHED_IDLE while some CPU of the machine is idle, and puts each
- * back under SCHED_OTHER as soon as it goes quiet, has to wait for its CPU, or no CPU is idle any more
- * ({@link LoopOptions.Sched#IDLE_WHEN_BUSY}).
+ * Runs busy event-loop threads under SCHED_IDLE, and puts each back under SCHED_OTHER as soon as it
+ * goes quiet or has to wait for its CPU ({@link LoopOptions.Sched#IDLE_WHEN_BUSY}).
  *
  * <p>Why. A loop answers a client by waking it while the loop thread still runs on the client's CPU.
  * The scheduler sees that CPU busy and wakes the client on another, idle, CPU: an inter-processor
@@ -24,10 +23,7 @@ import org.uringfuse.ring.sys.LibC;
  * runnable threads are all SCHED_IDLE counts as idle ({@code sched_idle_cpu()} in
  * kernel/sched/fair.c): the woken client stays on its CPU, preempts the loop thread at once, and its
  * next request finds the loop there. Depth-1 reads on tmpfs: 43-47K IOPS, against 29-31K with the
- * loop threads under SCHED_OTHER. That gain needs an idle CPU the client would have been moved to:
- * with every CPU busy (more clients than CPUs) SCHED_IDLE only lets each woken client preempt the
- * loop in the middle of its batch, so the guard keeps the loops under SCHED_OTHER while
- * {@link BusyCpus} finds no CPU idle.
+ * loop threads under SCHED_OTHER.
  *
  * <p>The risk, and the guard. SCHED_IDLE weighs 3 against a nice-0 thread's 1024: behind a CPU-bound
  * thread a loop would get 0.3% of its CPU, and every request queued to it would wait. So a guard
@@ -37,7 +33,7 @@ import org.uringfuse.ring.sys.LibC;
  * /proc/self/task/TID/stat), it was waiting for the CPU: it then stays under SCHED_OTHER for a
  * back-off of 16 ms that doubles, up to 1 s, while that recurs. A loop under SCHED_OTHER that ran
  * more than {@link #BUSY_ITERATIONS_PER_SECOND} over a tick, and is past its back-off, goes to
- * SCHED_IDLE, unless every CPU is busy. With no loop under SCHED_IDLE the guard ticks slowly: 50 ms, doubling up to 1 s while
+ * SCHED_IDLE. With no loop under SCHED_IDLE the guard ticks slowly: 50 ms, doubling up to 1 s while
  * no loop runs an iteration.
  *
  * <p>Privilege. Leaving SCHED_IDLE needs CAP_SYS_NICE (or an RLIMIT_NICE that allows nice 0). A
@@ -84,9 +80,6 @@ public final class SchedIdleGuard {
 
   private final String unavailableReason;
   private final List<Registration> loops = new ArrayList<>();   // guarded by this
-  private final BusyCpus busyCpus = new BusyCpus();   // guarded by this
-  /** The guard's last answer from {@link #busyCpus}; read by stats from any thread. */
-  private volatile boolean allCpusBusy;
   private Thread thread;   // guarded by this; runs while some loop is registered
 
   private SchedIdleGuard(String unavailableReason) {
@@ -154,8 +147,6 @@ public final class SchedIdleGuard {
           return;
         }
         long now = System.nanoTime();
-        boolean allCpusBusy = busyCpus.busy(now);
-        this.allCpusBusy = allCpusBusy;
         for (Registration r : loops) {
           long iterations = (long) ITERATIONS.getOpaque(r);
           long ran = iterations - r.seen;
@@ -164,11 +155,7 @@ public final class SchedIdleGuard {
           r.seenAt = now;
           if (r.idle && ran == 0) {
             toNormal(r, now);
-          } else if (r.idle && allCpusBusy) {
-            if (leaveIdle(r)) {
-              r.endedByBusyCpus++;
-            }
-          } else if (!r.idle && !allCpusBusy && now - r.idleNotBefore >= 0
+          } else if (!r.idle && now - r.idleNotBefore >= 0
               && ran * TimeUnit.SECONDS.toNanos(1) / elapsed > BUSY_ITERATIONS_PER_SECOND) {
             toIdle(r, now);
           }
@@ -195,9 +182,14 @@ public final class SchedIdleGuard {
   /** Guard thread, holding the lock. */
   private void toNormal(Registration r, long now) {
     boolean waitingForCpu = runnable(r.tid);
-    if (!leaveIdle(r)) {
+    int res = LibC.schedSetscheduler(r.tid, LibC.SCHED_OTHER);
+    if (res < 0) {
+      // Cannot happen once the probe passed (the guard's credentials do not change); if it does,
+      // the loop keeps SCHED_IDLE, which is slow under contention but not wrong.
+      LOG.log(Level.ERROR, "cannot return loop thread {0} to SCHED_OTHER: {1}", r.tid, Errno.describe(res));
       return;
     }
+    r.idle = false;
     if (waitingForCpu) {
       r.waitedForCpu++;
       r.idleNotBefore = now + r.backoff;
@@ -205,19 +197,6 @@ public final class SchedIdleGuard {
     } else {
       r.backoff = FIRST_BACKOFF_NANOS;
     }
-  }
-
-  /** Puts the loop back under SCHED_OTHER; false if that failed. Guard thread, holding the lock. */
-  private boolean leaveIdle(Registration r) {
-    int res = LibC.schedSetscheduler(r.tid, LibC.SCHED_OTHER);
-    if (res < 0) {
-      // Cannot happen once the probe passed (the guard's credentials do not change); if it does,
-      // the loop keeps SCHED_IDLE, which is slow under contention but not wrong.
-      LOG.log(Level.ERROR, "cannot return loop thread {0} to SCHED_OTHER: {1}", r.tid, Errno.describe(res));
-      return false;
-    }
-    r.idle = false;
-    return true;
   }
 
   /** Whether the thread is runnable ('R'): running, or waiting in a run queue. */
@@ -270,7 +249,6 @@ public final class SchedIdleGuard {
     private long backoff = FIRST_BACKOFF_NANOS;
     private volatile long idleSpells;
     private volatile long waitedForCpu;
-    private volatile long endedByBusyCpus;
 
     private Registration(SchedIdleGuard guard, int tid) {
       this.guard = guard;
@@ -283,7 +261,7 @@ public final class SchedIdleGuard {
     }
 
     SchedStats stats() {
-      return new SchedStats(idle, idleSpells, waitedForCpu, endedByBusyCpus, guard.allCpusBusy);
+      return new SchedStats(idle, idleSpells, waitedForCpu);
     }
 
     /** Leaves the guard (under SCHED_OTHER again). Loop thread, before it ends. */

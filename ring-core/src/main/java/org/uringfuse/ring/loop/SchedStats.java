@@ -7,12 +7,8 @@ package org.uringfuse.ring.loop;
  * @param idleSpells how many times it went under SCHED_IDLE (busy, and its CPU free)
  * @param waitedForCpu how many of those spells ended because it waited for its CPU (another thread
  *     wanted it), rather than because it went quiet
- * @param endedByBusyCpus how many of those spells ended because no CPU of the machine was idle
- * @param allCpusBusy whether the guard last found every CPU busy (it keeps loops out of SCHED_IDLE
- *     while so)
  */
-public record SchedStats(boolean idleNow, long idleSpells, long waitedForCpu, long endedByBusyCpus,
-    boolean allCpusBusy) {
+public record SchedStats(boolean idleNow, long idleSpells, long waitedForCpu) {
 
-  public static final SchedStats NONE = new SchedStats(false, 0, 0, 0, false);
+  public static final SchedStats NONE = new SchedStats(false, 0, 0);
 }
