@@ -53,7 +53,7 @@ public final class SchedIdleGuard {
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
   /**
    * The rate of iterations over a tick above which a loop counts as busy. Each tick of the guard is
-   * a timer wake-up, 20-45 us of CPU on a VM (5-11 ms a second at one tick per 4 ms), and pays off
+   * a timer wake-up, 20-80 us of CPU on a VM (5-20 ms a second at one tick per 4 ms), and pays off
    * only where replies come fast: depth-1 reads on tmpfs run 12K iterations a second per loop under
    * SCHED_OTHER and go from 25K to 63K IOPS under SCHED_IDLE, while a loop at disk speed (depth-1
    * O_DIRECT on ext4: 9K requests a second, split between the loops) gained nothing and paid 2 us
@@ -140,31 +140,45 @@ public final class SchedIdleGuard {
       } catch (InterruptedException e) {
         return;   // the last loop left
       }
-      boolean anyIdle = false;
-      boolean anyRan = false;
-      synchronized (this) {
-        if (thread != Thread.currentThread()) {
-          return;
-        }
-        long now = System.nanoTime();
-        for (Registration r : loops) {
-          long iterations = (long) ITERATIONS.getOpaque(r);
-          long ran = iterations - r.seen;
-          long elapsed = Math.max(1, now - r.seenAt);
-          r.seen = iterations;
-          r.seenAt = now;
-          if (r.idle && ran == 0) {
-            toNormal(r, now);
-          } else if (!r.idle && now - r.idleNotBefore >= 0
-              && ran * TimeUnit.SECONDS.toNanos(1) / elapsed > BUSY_ITERATIONS_PER_SECOND) {
-            toIdle(r, now);
-          }
-          anyIdle |= r.idle;
-          anyRan |= ran > 0;
-        }
+      tick = tick(tick);
+      if (tick < 0) {
+        return;
       }
-      tick = anyIdle ? TICK_NANOS : anyRan ? QUIET_TICK_NANOS : Math.min(LONGEST_TICK_NANOS, Math.max(QUIET_TICK_NANOS, tick * 2));
     }
+  }
+
+  /**
+   * One look at every loop; returns the period until the next, or -1 when this guard was replaced.
+   * A method of its own, so that it is compiled after a few hundred ticks: the body of {@link #run}
+   * runs once and would stay in the interpreter (where each VarHandle access goes through method
+   * handles) until an on-stack replacement, minutes later at 250 ticks a second.
+   */
+  private long tick(long tick) {
+    boolean anyIdle = false;
+    boolean anyRan = false;
+    synchronized (this) {
+      if (thread != Thread.currentThread()) {
+        return -1;
+      }
+      long now = System.nanoTime();
+      for (int i = 0; i < loops.size(); i++) {
+        Registration r = loops.get(i);
+        long iterations = (long) ITERATIONS.getOpaque(r);
+        long ran = iterations - r.seen;
+        long elapsed = Math.max(1, now - r.seenAt);
+        r.seen = iterations;
+        r.seenAt = now;
+        if (r.idle && ran == 0) {
+          toNormal(r, now);
+        } else if (!r.idle && now - r.idleNotBefore >= 0
+            && ran * TimeUnit.SECONDS.toNanos(1) / elapsed > BUSY_ITERATIONS_PER_SECOND) {
+          toIdle(r, now);
+        }
+        anyIdle |= r.idle;
+        anyRan |= ran > 0;
+      }
+    }
+    return anyIdle ? TICK_NANOS : anyRan ? QUIET_TICK_NANOS : Math.min(LONGEST_TICK_NANOS, Math.max(QUIET_TICK_NANOS, tick * 2));
   }
 
   /** Guard thread, holding the lock. */
