@@ -5,7 +5,9 @@
 #
 # usage: sudo PASSTHROUGH_HP=/path/to/passthrough_hp bench/peer-bench.sh [--backing tmpfs|DIR]
 #          [--image] [--secs N] [--rounds N] [--rows a,b] [--targets a,b] [--baseline CHECKOUT]
-#          (--help for all; --baseline adds baseline-uring/classic targets from another checkout)
+#          [--equal-load]
+#          (--help for all; --baseline adds baseline-uring/classic targets from another checkout;
+#          --equal-load adds each row at the same offered IOPS for every server: CPU per request at equal load)
 # Directory rows compare native, uringfuse (uring, classic), libfuse 3.19's example/passthrough_hp
 # (--nopassthrough --nocache, with and without -o io_uring) and a jnr-fuse 0.5.8 passthrough;
 # --image compares a raw image, uringfuse's image export (cache=none) and qemu-storage-daemon's FUSE

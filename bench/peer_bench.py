@@ -5,7 +5,9 @@ Every target is mounted at once over the same backing store, and each row runs i
 (A, B, C, A, B, C, ...), so that drift of the backing store hits every target alike; the table shows
 the median of the rounds, the ratios to native and to libfuse (with the range of the per-round
 ratios), and the server's CPU time per request (utime + stime of the whole server process, from
-/proc/PID/stat, over the row's run).
+/proc/PID/stat, over the row's run). Servers that answer at different rates batch differently, so
+--equal-load runs the fio rows again with every server offered the same IOPS, for CPU per request
+at equal load.
 
 Directory targets: native (the backing directory itself), uringfuse over FUSE-over-io_uring and over
 /dev/fuse, libfuse's example/passthrough_hp (--nopassthrough --nocache, with and without -o
@@ -28,6 +30,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CPUS = os.cpu_count() or 1
 TICK = os.sysconf("SC_CLK_TCK")
+# --equal-load offers every server this share of the slowest server's median IOPS in the row
+EQUAL_LOAD_SHARE = 0.8
 
 
 def fio_row(rw, bs, engine, depth, jobs, extra=()):
@@ -237,11 +241,22 @@ def make_targets(args, work, backing):
     return targets
 
 
-def fio(path, row, secs, size):
+def rate_args(row, total_iops):
+    """fio's cap for a whole row at total_iops: per job, and split by the mix for a mixed row (fio caps
+    reads and writes separately)."""
+    spec = ROWS[row]
+    per_job = max(1, total_iops // spec["jobs"])
+    mix = next((int(a.split("=")[1]) for a in spec["fio"] if a.startswith("--rwmixread=")), None)
+    if mix is None:
+        return [f"--rate_iops={per_job}"]
+    return [f"--rate_iops={max(1, per_job * mix // 100)},{max(1, per_job * (100 - mix) // 100)}"]
+
+
+def fio(path, row, secs, size, rate=None):
     spec = ROWS[row]
     cmd = ["fio", f"--name={row}", f"--filename={path}", f"--size={size}", "--direct=1", *spec["fio"],
            f"--numjobs={spec['jobs']}", "--group_reporting", "--time_based", f"--runtime={secs}",
-           "--output-format=json"]
+           "--output-format=json", *(rate_args(row, rate) if rate else [])]
     j = json.loads(run(cmd).stdout)["jobs"][0]
     ios = j["read"]["total_ios"] + j["write"]["total_ios"]
     secs_run = max(j["read"]["runtime"], j["write"]["runtime"], j["job_runtime"] / spec["jobs"]) / 1000
@@ -265,14 +280,15 @@ def metadata(directory, n):
     return 3 * n, 3 * n / dt
 
 
-def measure(target, row, args):
+def measure(target, row, args, cap=None):
+    """One run of a row on a target: (rate, p99, server CPU us per request); cap: total IOPS to offer."""
     path = target.path if args.image else os.path.join(target.path, "bench.dat")
     before = cpu_ticks(target.pid) if target.pid else 0
     if row == "metadata":
         ios, rate = metadata(target.path, args.meta_files)
         p99 = None
     else:
-        ios, rate, p99 = fio(path, row, args.secs, args.size)
+        ios, rate, p99 = fio(path, row, args.secs, args.size, cap)
     cpu_us = (cpu_ticks(target.pid) - before) * 1e6 / TICK / ios if target.pid else None
     return rate, p99, cpu_us
 
@@ -335,6 +351,10 @@ def main():
     ap.add_argument("--baseline", metavar="CHECKOUT",
                     help="another checkout of uringfuse (a git worktree of the commit to compare with) for the "
                          "baseline-uring and baseline-classic targets: before/after a change in one run")
+    ap.add_argument("--equal-load", action="store_true",
+                    help="after the rows, run each fio row again with every target offered the same load "
+                         f"({EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS, fio --rate_iops): "
+                         "server CPU per request at equal IOPS")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
     args = ap.parse_args()
@@ -380,6 +400,8 @@ def main():
                         + (f"  cpu {r[2]:6.1f} us/req" if r[2] is not None else ""))
         rss = {t.name: rss_mib(t.pid) for t in targets if t.pid}
         report(args, rows, targets, results, rss)
+        if args.equal_load:
+            equal_load(args, [r for r in rows if r != "metadata"], targets, results)
     finally:
         for t in targets:
             try:
@@ -390,6 +412,36 @@ def main():
             subprocess.run(["umount", backing])
         shutil.rmtree(backing, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def equal_load(args, rows, targets, results):
+    """Each row again with every target offered the same IOPS, a share of what the slowest server
+    reached: servers that answer at different rates do different amounts of batching, so CPU per
+    request is only comparable at the same load."""
+    servers = [t for t in targets if t.pid]
+    caps = {row: int(EQUAL_LOAD_SHARE * min(statistics.median(r[0] for r in results[(row, t.name)])
+                                            for t in servers)) for row in rows}
+    capped = {}
+    for row in rows:
+        for rnd in range(args.rounds):
+            for t in servers:
+                r = measure(t, row, args, caps[row])
+                capped.setdefault((row, t.name), []).append(r)
+                log(f"{row:<26} at {caps[row]:,}/s round {rnd + 1} {t.name:<18} {r[0]:>10,.0f}/s  cpu {r[2]:6.1f} us/req")
+    print(f"== equal load: every server offered {EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS "
+          f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {args.rounds} rounds")
+    for row in rows:
+        label = f"{row}@{caps[row]}"
+        cpu = {t.name: statistics.median(r[2] for r in capped[(row, t.name)]) for t in servers}
+        for t in servers:
+            rate = statistics.median(r[0] for r in capped[(row, t.name)])
+            print(f"{label:<34} {t.name:<18} iops={rate:>10,.0f}  cpu={cpu[t.name]:6.1f}us/req")
+        ratios = []
+        for a in (t.name for t in servers if t.name.startswith("uringfuse")):
+            for b in (t.name for t in servers if not t.name.startswith("uringfuse")):
+                per_round = [x[2] / y[2] for x, y in zip(capped[(row, a)], capped[(row, b)])]
+                ratios.append(f"{a}/{b}={cpu[a] / cpu[b]:.2f}x ({min(per_round):.2f}-{max(per_round):.2f})")
+        print(f"{label:<34} cpu ratios (per-round range; below 1 is less CPU): " + "  ".join(ratios))
 
 
 def report(args, rows, targets, results, rss):
