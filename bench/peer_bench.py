@@ -390,14 +390,7 @@ def main():
         for t in targets:
             log(f"== warming up {t.name}")
             warm_up(t, args)
-        results = {}
-        for row in rows:
-            for rnd in range(args.rounds):
-                for t in targets:
-                    r = measure(t, row, args)
-                    results.setdefault((row, t.name), []).append(r)
-                    log(f"{row:<26} round {rnd + 1} {t.name:<18} {r[0]:>10,.0f}/s"
-                        + (f"  cpu {r[2]:6.1f} us/req" if r[2] is not None else ""))
+        results = interleaved(args, rows, targets)
         rss = {t.name: rss_mib(t.pid) for t in targets if t.pid}
         report(args, rows, targets, results, rss)
         if args.equal_load:
@@ -414,6 +407,22 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def interleaved(args, rows, targets, caps=None):
+    """Each row in --rounds interleaved rounds over the targets (caps: the total IOPS to offer per
+    row, or none): {(row, target name): [(rate, p99, cpu us/req) per round]}."""
+    results = {}
+    for row in rows:
+        cap = caps[row] if caps else None
+        label = f"{row:<26}" + (f" at {cap:,}/s" if cap else "")
+        for rnd in range(args.rounds):
+            for t in targets:
+                r = measure(t, row, args, cap)
+                results.setdefault((row, t.name), []).append(r)
+                log(f"{label} round {rnd + 1} {t.name:<18} {r[0]:>10,.0f}/s"
+                    + (f"  cpu {r[2]:6.1f} us/req" if r[2] is not None else ""))
+    return results
+
+
 def equal_load(args, rows, targets, results):
     """Each row again with every target offered the same IOPS, a share of what the slowest server
     reached: servers that answer at different rates do different amounts of batching, so CPU per
@@ -421,13 +430,7 @@ def equal_load(args, rows, targets, results):
     servers = [t for t in targets if t.pid]
     caps = {row: int(EQUAL_LOAD_SHARE * min(statistics.median(r[0] for r in results[(row, t.name)])
                                             for t in servers)) for row in rows}
-    capped = {}
-    for row in rows:
-        for rnd in range(args.rounds):
-            for t in servers:
-                r = measure(t, row, args, caps[row])
-                capped.setdefault((row, t.name), []).append(r)
-                log(f"{row:<26} at {caps[row]:,}/s round {rnd + 1} {t.name:<18} {r[0]:>10,.0f}/s  cpu {r[2]:6.1f} us/req")
+    capped = interleaved(args, rows, servers, caps)
     print(f"== equal load: every server offered {EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS "
           f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {args.rounds} rounds")
     for row in rows:
