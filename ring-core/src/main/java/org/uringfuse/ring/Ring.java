@@ -32,8 +32,14 @@ public final class Ring implements AutoCloseable {
   private final int fd;
   /** What io_uring_enter is given: the ring's slot among the owner thread's registered rings, or its fd. */
   private final int enterFd;
-  /** IORING_ENTER_REGISTERED_RING when {@link #enterFd} is a slot, else 0. */
-  private final int registeredRingFlag;
+  /**
+   * Flags every io_uring_enter carries: IORING_ENTER_REGISTERED_RING when {@link #enterFd} is a
+   * slot, and IORING_ENTER_NO_IOWAIT when the kernel has it (6.15+, IORING_FEAT_NO_IOWAIT). Without
+   * the latter, a thread waiting on a ring with operations in flight counts as waiting for I/O: an
+   * idle mount (its FUSE commands and polls are always in flight) showed as 100% iowait in top and
+   * one blocked process per loop in vmstat.
+   */
+  private final int alwaysEnterFlags;
   private final int flags;
   private final int features;
   private final int sqEntries;
@@ -110,7 +116,8 @@ public final class Ring implements AutoCloseable {
     waitTimespec = scratchArena.allocate(KernelTimespec.LAYOUT);
     int slot = ringFdUpdate(IORING_REGISTER_RING_FDS, IORING_REGISTER_ANY_SLOT, fd);
     enterFd = slot >= 0 ? slot : fd;
-    registeredRingFlag = slot >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+    alwaysEnterFlags = (slot >= 0 ? IORING_ENTER_REGISTERED_RING : 0)
+        | ((features & IORING_FEAT_NO_IOWAIT) != 0 ? IORING_ENTER_NO_IOWAIT : 0);
   }
 
   /**
@@ -209,7 +216,7 @@ public final class Ring implements AutoCloseable {
    */
   public int enter(int minComplete, int enterFlags) {
     int toSubmit = flush();
-    return IoUringSyscalls.enter(enterFd, toSubmit, minComplete, enterFlags | registeredRingFlag,
+    return IoUringSyscalls.enter(enterFd, toSubmit, minComplete, enterFlags | alwaysEnterFlags,
         MemorySegment.NULL, 0);
   }
 
@@ -225,7 +232,7 @@ public final class Ring implements AutoCloseable {
     geteventsArg.set(JAVA_INT, 12, 0);                // min_wait_usec
     geteventsArg.set(JAVA_LONG, 16, waitTimespec.address());
     return IoUringSyscalls.enter(enterFd, toSubmit, minComplete,
-        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | registeredRingFlag, geteventsArg, GETEVENTS_ARG_BYTES);
+        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | alwaysEnterFlags, geteventsArg, GETEVENTS_ARG_BYTES);
   }
 
   /** True when the CQ holds completions not yet reaped (no syscall). */

@@ -8,7 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.uringfuse.ring.abi.IoUringConstants.*;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.uringfuse.ring.op.PollAdd;
+import org.uringfuse.ring.sys.LibC;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,6 +139,90 @@ class RingTest {
       assertEquals(-Errno.ETIME, res[0]);
       assertEquals(2, ud[1], "the drained NOP waits for it");
     }
+  }
+
+  /**
+   * A thread waiting on its ring with an operation in flight is not counted as waiting for I/O
+   * (IORING_ENTER_NO_IOWAIT, Linux 6.15+): without it every idle loop of a mount, whose FUSE
+   * commands and polls are always in flight, showed as one blocked process in vmstat and as iowait
+   * in top. {@code procs_blocked} in /proc/stat is the kernel's count of such threads: with
+   * {@value #WAITERS} of ours asleep on their rings it stays at or above {@value #WAITERS} without
+   * the flag.
+   */
+  @Test
+  void aThreadWaitingOnItsRingWithWorkInFlightIsNotCountedAsWaitingForIo() throws Exception {
+    try (Ring probe = Ring.create(RingOptions.defaults().withEntries(4))) {
+      Assumptions.assumeTrue((probe.features() & IORING_FEAT_NO_IOWAIT) != 0,
+          "the kernel has no IORING_FEAT_NO_IOWAIT (Linux 6.15+)");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = arena.allocate(JAVA_INT, 2);
+      assertEquals(0, LibC.pipe2(fds, 0));
+      int readFd = fds.getAtIndex(JAVA_INT, 0);
+      int writeFd = fds.getAtIndex(JAVA_INT, 1);
+      List<Thread> waiters = new ArrayList<>();
+      try {
+        for (int i = 0; i < WAITERS; i++) {
+          waiters.add(Thread.ofPlatform().name("iowait-probe-" + i).start(() -> {
+            try (Ring ring = Ring.create(RingOptions.defaults().withEntries(4))) {
+              MemorySegment sqe = ring.nextSqe();
+              PollAdd.of(readFd, PollAdd.POLLIN).prep(sqe);
+              Sqe.userData(sqe, 1);
+              ring.enterWithTimeout(1, TimeUnit.SECONDS.toNanos(20));
+            }
+          }));
+        }
+        // Every waiter asleep ('S') in its io_uring_enter.
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> sleepingWaiters() == WAITERS);
+        int fewest = Integer.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+          fewest = Math.min(fewest, procsBlocked());
+          Thread.sleep(20);
+        }
+        assertEquals(WAITERS, sleepingWaiters(), "the waiters were still asleep on their rings while sampled");
+        assertTrue(fewest < WAITERS, "procs_blocked never fell below " + WAITERS + " (fewest: " + fewest + ")");
+      } finally {
+        assertEquals(1, LibC.write(writeFd, arena.allocate(1), 1));
+        for (Thread t : waiters) {
+          t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        LibC.close(readFd);
+        LibC.close(writeFd);
+      }
+      for (Thread t : waiters) {
+        assertFalse(t.isAlive(), t.getName() + " woke when the pipe became readable");
+      }
+    }
+  }
+
+  private static final int WAITERS = 8;
+
+  private static int sleepingWaiters() throws IOException {
+    int n = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          int close = stat.lastIndexOf(')');
+          String comm = stat.substring(stat.indexOf('(') + 1, close);
+          if (comm.startsWith("iowait-probe-") && stat.charAt(close + 2) == 'S') {
+            n++;
+          }
+        } catch (NoSuchFileException gone) {
+          // a thread that ended meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
+  private static int procsBlocked() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+      if (line.startsWith("procs_blocked ")) {
+        return Integer.parseInt(line.substring("procs_blocked ".length()).trim());
+      }
+    }
+    throw new IllegalStateException("no procs_blocked in /proc/stat");
   }
 
   /** Fills NOPs by hand, as the event loop's builders would. */

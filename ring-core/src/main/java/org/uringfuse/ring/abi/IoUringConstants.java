@@ -109,6 +109,7 @@ public final class IoUringConstants {
   public static final int IORING_FEAT_SQPOLL_NONFIXED = 1 << 7;
   public static final int IORING_FEAT_EXT_ARG = 1 << 8;
   public static final int IORING_FEAT_NATIVE_WORKERS = 1 << 9;
+  public static final int IORING_FEAT_NO_IOWAIT = 1 << 17;
 
   // sq_ring->flags (kernel-written)
   public static final int IORING_SQ_NEED_WAKEUP = 1 << 0;
@@ -121,6 +122,7 @@ public final class IoUringConstants {
   public static final int IORING_ENTER_SQ_WAIT = 1 << 2;
   public static final int IORING_ENTER_EXT_ARG = 1 << 3;
   public static final int IORING_ENTER_REGISTERED_RING = 1 << 4;
+  public static final int IORING_ENTER_NO_IOWAIT = 1 << 7;
 
   // cqe->flags
   public static final int IORING_CQE_F_BUFFER = 1 << 0;
