@@ -115,7 +115,10 @@ public final class FuseServer implements AutoCloseable {
           options.buffersPerLoop(), options.deviceBufferSize());
       channels.add(ch);
       session.serve(ch);
-      loops.get(i).execute(ch::start);
+    }
+    DevFuseChannel.chain(channels);
+    for (int i = 0; i < loops.size(); i++) {
+      loops.get(i).execute(channels.get(i)::start);
     }
     try {
       if (!session.initLatch().await(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -159,6 +162,11 @@ public final class FuseServer implements AutoCloseable {
   /** The event loops serving this mount (for transports and filesystems that submit their own SQEs). */
   public List<EventLoop> loops() {
     return List.copyOf(loops);
+  }
+
+  /** The /dev/fuse channels, one per loop, in leader-first order (see {@link DevFuseChannel#chain}). */
+  public List<DevFuseChannel> classicChannels() {
+    return List.copyOf(channels);
   }
 
   /** The io_uring transport's queues, when FUSE-over-io_uring is in use. */

@@ -3,7 +3,10 @@ package org.uringfuse.fuse.server;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.uringfuse.fuse.api.ConnectionInfo;
+import org.uringfuse.fuse.transport.DevFuseChannel;
 import org.uringfuse.ring.loop.EventLoop;
 import org.uringfuse.ring.loop.LoopOptions;
 import org.uringfuse.ring.loop.PollStats;
@@ -29,6 +32,12 @@ final class StatsReport {
       sb.append("ring entries with the kernel: ").append(q.liveEntries()).append('\n');
       sb.append("requests per queue: ").append(Arrays.toString(q.requestsPerQueue())).append('\n');
     });
+    List<DevFuseChannel> channels = server.classicChannels();
+    sb.append("/dev/fuse requests per channel: ")
+        .append(channels.stream().map(ch -> Long.toString(ch.requests())).collect(Collectors.joining(", ", "[", "]")))
+        .append("; followers engaged ")
+        .append(channels.stream().skip(1).map(ch -> Long.toString(ch.engagements())).collect(Collectors.joining(", ", "[", "]")))
+        .append(" times\n");
     sb.append("max_write: ").append(c.maxWrite()).append('\n');
     sb.append("poll: ").append(server.options().poll()).append('\n');
     sb.append("sched: ").append(server.options().sched());

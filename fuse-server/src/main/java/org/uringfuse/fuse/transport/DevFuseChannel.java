@@ -1,10 +1,16 @@
 package org.uringfuse.fuse.transport;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.uringfuse.fuse.abi.FuseKernel;
 import org.uringfuse.fuse.abi.FuseStructs.InHeader;
 import org.uringfuse.fuse.abi.FuseStructs.OutHeader;
 import org.uringfuse.fuse.abi.FuseStructs.ReadWriteIn;
@@ -36,13 +42,47 @@ import org.uringfuse.ring.sys.LibC;
  * FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio at depth 1 it stalled.)
  * When every buffer is busy the channel stops watching until one is answered.
  *
- * <p>Threads: everything runs on the owning loop's thread; the fd is also read by nobody else.
+ * <p>Leader and followers ({@link #chain}). The kernel's wait queue is FIFO: a loop that re-arms its
+ * one-shot poll after serving goes behind the others, so with every loop listening, depth-1
+ * requests went to the loops in turn. Each request then woke a loop that had just slept, on the
+ * other CPU, whose poll met the client still holding the input queue's lock ({@code fiq->lock} is
+ * held across the wake-up in {@code fuse_dev_queue_req}): on this VM a spin-lock convoy that made
+ * depth-1 rounds swing between 5K and 30K IOPS. So the first channel always listens, and each next
+ * one listens only while the one before it is busy. It is engaged when the one before reads a
+ * request while another is unanswered, one from another thread than the request before it, or a
+ * READ or WRITE of {@value #BULK_BYTES} bytes or more. (Requests answered synchronously are never
+ * unanswered at the next read, and counting requests per wake-up does not work either: under
+ * SCHED_IDLE the client preempts the loop at each reply and queues its next request before the loop
+ * reads again.) It stops listening once,
+ * looking at every {@value #LEADER_CHECK_INTERVAL}th request it reads, it found
+ * {@value #IDLE_LEADER_CHECKS} times in a row that the request came from the thread the one before
+ * served last while that one had none unanswered: a depth-1 client that the wait queue was handing
+ * to both. A depth-1 client
+ * stays with one loop; concurrent clients spread over them.
+ *
+ * <p>Threads: reading, answering and the decision to stop listening run on the owning loop's thread,
+ * and nobody else reads the fd. {@link #inFlight} is written there and read by the next channel;
+ * {@link #engaged} is set by the channel before (which then hands the start of listening to this
+ * channel's loop) and cleared on this channel's loop.
  */
 public final class DevFuseChannel implements Transport {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
   /** {@code fuse_in_header} + {@code fuse_write_in}: what precedes a WRITE's data (80 bytes). */
   static final int REQUEST_HEADROOM = InHeader.BYTES + ReadWriteIn.BYTES;
   private static final int PAGE = 4096;
+  /** A follower looks at the channel before at every this many requests it reads. */
+  static final int LEADER_CHECK_INTERVAL = 8;
+  /**
+   * Looks in a row that found the channel before idle and last serving the same client thread,
+   * after which a follower stops listening.
+   */
+  static final int IDLE_LEADER_CHECKS = 4;
+  /**
+   * A transfer from which on a request engages the next channel even from a client at depth 1: its
+   * copies take longer than handing the next request to another CPU (a depth-4 reader of 128 KiB
+   * blocks, answered synchronously from the page cache, kept one loop busy and ran at 0.57x).
+   */
+  static final int BULK_BYTES = 32 * 1024;
 
   private final String name;
   private final int fd;
@@ -56,6 +96,21 @@ public final class DevFuseChannel implements Transport {
   private final CompletableFuture<Integer> endedWith = new CompletableFuture<>();
   private FdWatch watch;
   private boolean ended;
+  /** The channel this one engages while busy; null for the last. */
+  private DevFuseChannel next;
+  /** The channel whose load engages this one; null for the first, which always listens. */
+  private DevFuseChannel previous;
+  /** Requests read and not yet answered. */
+  private volatile int inFlight;
+  /** Requests read (written by this loop), and times this follower was made to listen (written by the channel before): for stats. */
+  private volatile long requests;
+  private volatile long engagements;
+  /** A follower's: set by the channel before to make it listen, cleared when it stops listening. */
+  private final AtomicBoolean engaged = new AtomicBoolean();
+  private int idleLeaderChecks;
+  private long followerReads;
+  /** The thread that sent the last request read here (read by the next channel). */
+  private volatile int lastPid;
 
   /**
    * @param fd a non-blocking {@code /dev/fuse} fd
@@ -86,7 +141,18 @@ public final class DevFuseChannel implements Transport {
     return s;
   }
 
-  /** Starts reading; loop thread. */
+  /**
+   * Orders the channels of one connection: the first always listens, each next one only while the
+   * one before it is busy (see above). Call before {@link #start}.
+   */
+  public static void chain(List<DevFuseChannel> channels) {
+    for (int i = 0; i + 1 < channels.size(); i++) {
+      channels.get(i).next = channels.get(i + 1);
+      channels.get(i + 1).previous = channels.get(i);
+    }
+  }
+
+  /** Starts reading (a follower: once engaged); loop thread. */
   public void start() {
     resumePolling();
   }
@@ -104,6 +170,16 @@ public final class DevFuseChannel implements Transport {
     return fd;
   }
 
+  /** Requests this channel read; any thread. */
+  public long requests() {
+    return requests;
+  }
+
+  /** Times this follower was made to listen (0 for the first channel, which always listens); any thread. */
+  public long engagements() {
+    return engagements;
+  }
+
   @Override
   public CompletableFuture<Integer> ended() {
     return endedWith;
@@ -116,9 +192,59 @@ public final class DevFuseChannel implements Transport {
   }
 
   private void resumePolling() {
-    if (!ended && watch == null) {
+    if (!ended && watch == null && (previous == null || engaged.get())) {
       watch = loop.watchFd(fd, PollAdd.POLLIN | PollAdd.EPOLLEXCLUSIVE, this::onReadable);
     }
+  }
+
+  /** Makes the next channel listen, unless it already does or was asked to; any thread. */
+  private void engageNext() {
+    DevFuseChannel n = next;
+    if (n != null && !n.engaged.get() && n.engaged.compareAndSet(false, true)) {
+      n.engagements++;
+      try {
+        n.loop.execute(n::resumePolling);
+      } catch (RejectedExecutionException closing) {
+        // its loop is closing: the connection is ending, nothing left to read
+      }
+    }
+  }
+
+  /**
+   * Called for each request a follower reads (from {@code pid}); every {@link #LEADER_CHECK_INTERVAL}th
+   * it looks at the channel before, and after {@link #IDLE_LEADER_CHECKS} looks in a row that found
+   * it idle and last serving the same thread, the follower stops listening (and reading: a client
+   * that its replies wake on this CPU can keep one pass of reads going for as long as it runs).
+   * Returns whether it still listens; loop thread.
+   */
+  private boolean stillNeeded(int pid) {
+    // Not at every request: the channel before writes those fields at every request, and reading
+    // them here at every request too moved their cache lines between the CPUs (2 clients on 2 CPUs:
+    // 0.94x the IOPS of not looking).
+    if (++followerReads % LEADER_CHECK_INTERVAL != 0) {
+      return true;
+    }
+    // Looked at when the request is taken: at depth 1 the one before has just answered (checked
+    // later, it is often busy with the client's next request already). Two clients, each served
+    // by its own loop, leave the one before idle now and then too, but never from the same thread.
+    boolean sameClientAsIdleLeader = previous.inFlight == 0 && previous.lastPid == pid;
+    idleLeaderChecks = sameClientAsIdleLeader ? idleLeaderChecks + 1 : 0;
+    if (idleLeaderChecks < IDLE_LEADER_CHECKS) {
+      return true;
+    }
+    idleLeaderChecks = 0;
+    // Engaged again from here on, the channel before queues resumePolling behind this.
+    engaged.set(false);
+    watch.close();
+    watch = null;
+    return false;
+  }
+
+  /** A WRITE or READ of at least {@link #BULK_BYTES}. */
+  private static boolean isBulk(MemorySegment request, long length) {
+    return length >= BULK_BYTES
+        || request.get(JAVA_INT, InHeader.OPCODE) == FuseKernel.FUSE_READ
+        && request.get(JAVA_INT, InHeader.BYTES + ReadWriteIn.SIZE) >= BULK_BYTES;
   }
 
   private void onReadable(int revents) {
@@ -133,7 +259,18 @@ public final class DevFuseChannel implements Transport {
       long n = LibC.read(fd, s.request, s.request.byteSize());
       if (n >= InHeader.BYTES) {
         s.length = (int) n;
+        inFlight++;
+        requests++;
+        int pid = s.request.get(JAVA_INT, InHeader.PID);
+        if (inFlight > 1 || pid != lastPid || isBulk(s.request, n)) {
+          engageNext();
+        }
+        lastPid = pid;
+        boolean listening = previous == null || stillNeeded(pid);
         sink.onRequest(s, loop);
+        if (!listening) {
+          return;
+        }
         continue;
       }
       free.addFirst(s);
@@ -156,6 +293,11 @@ public final class DevFuseChannel implements Transport {
       return;
     }
     stop();
+    // The next channel may not be listening: make it read, so it sees the end too.
+    if (next != null) {
+      next.engaged.set(false);
+      engageNext();
+    }
     if (negErrno != -Errno.ENODEV && negErrno != -Errno.ECONNABORTED) {
       LOG.log(Level.WARNING, "{0}: /dev/fuse read failed: {1}", name, Errno.describe(negErrno));
     }
@@ -195,16 +337,24 @@ public final class DevFuseChannel implements Transport {
     public void send(long unique, int negErrno, int bodyLength) {
       int total = OutHeader.BYTES + bodyLength;
       ReplyEncoder.outHeader(reply, total, negErrno, unique);
+      // Answered before the write: the write wakes the client, whose next request may reach a
+      // follower before this thread is back, and must find this channel idle (depth 1).
+      inFlight--;
       long w = LibC.write(fd, reply, total);
       if (w < 0 && w != -Errno.ENOENT && !ended) {
         // ENOENT: the request was interrupted or aborted meanwhile; nothing to do.
         LOG.log(Level.WARNING, "{0}: reply to {1} failed: {2}", name, unique, Errno.describe((int) w));
       }
-      release();
+      recycle();
     }
 
     @Override
     public void release() {
+      inFlight--;
+      recycle();
+    }
+
+    private void recycle() {
       free.add(this);
       resumePolling();
     }
