@@ -237,7 +237,27 @@ public final class DevFuseChannel implements Transport {
     engaged.set(false);
     watch.close();
     watch = null;
+    // fuse wakes its readers without a poll mask, so io_uring takes a woken one-shot poll off the
+    // wait queue only when its task work runs: until then every wake-up went to this channel's
+    // poll. Requests queued behind this one may have had theirs taken that way; the channel
+    // before reads them, or they would wait for the next request's wake-up.
+    previous.readQueued();
     return false;
+  }
+
+  /** Has this channel, or the nearest one before it that listens, read what is queued; any thread. */
+  private void readQueued() {
+    try {
+      loop.execute(() -> {
+        if (watch != null) {
+          onReadable(0);
+        } else if (previous != null) {
+          previous.readQueued();
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // its loop is closing: the connection is ending
+    }
   }
 
   /** A WRITE or READ of at least {@link #BULK_BYTES}. */
