@@ -136,6 +136,9 @@ public final class MountFixture implements AutoCloseable {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        // Its children too: a `sh -c "dd ... | sha256sum"` killed alone left dd blocked on the mount,
+        // which then could not be unmounted.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new AssertionError(String.join(" ", command) + " did not finish within " + bound);
       }
