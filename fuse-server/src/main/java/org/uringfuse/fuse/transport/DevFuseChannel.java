@@ -53,17 +53,17 @@ import org.uringfuse.ring.sys.LibC;
  * READ or WRITE of {@value #BULK_BYTES} bytes or more. (Requests answered synchronously are never
  * unanswered at the next read, and counting requests per wake-up does not work either: under
  * SCHED_IDLE the client preempts the loop at each reply and queues its next request before the loop
- * reads again.) It stops listening once,
- * looking at every {@value #LEADER_CHECK_INTERVAL}th request it reads, it found
- * {@value #IDLE_LEADER_CHECKS} times in a row that the request came from the thread the one before
- * served last while that one had none unanswered: a depth-1 client that the wait queue was handing
- * to both. A depth-1 client
- * stays with one loop; concurrent clients spread over them.
+ * reads again.) It stops listening once, looking at every {@value #LEADER_CHECK_INTERVAL}th request
+ * it reads, it found {@value #IDLE_LEADER_CHECKS} times in a row that the request came from the
+ * thread the one before served last while that one had none unanswered: a depth-1 client that the
+ * wait queue was handing to both. A depth-1 client stays with one loop; concurrent clients spread
+ * over them.
  *
  * <p>Threads: reading, answering and the decision to stop listening run on the owning loop's thread,
- * and nobody else reads the fd. {@link #inFlight} is written there and read by the next channel;
- * {@link #engaged} is set by the channel before (which then hands the start of listening to this
- * channel's loop) and cleared on this channel's loop.
+ * and nobody else reads the fd. {@link #inFlight} and {@link #lastPid} are written there and read by
+ * the next channel; {@link #engaged} is set by the channel before (which then hands the start of
+ * listening to this channel's loop) and cleared on this channel's loop. A follower that stops asks
+ * the channel before, on that channel's loop, to read what is queued.
  */
 public final class DevFuseChannel implements Transport {
   private static final System.Logger LOG = System.getLogger(DevFuseChannel.class.getName());
@@ -202,11 +202,16 @@ public final class DevFuseChannel implements Transport {
     DevFuseChannel n = next;
     if (n != null && !n.engaged.get() && n.engaged.compareAndSet(false, true)) {
       n.engagements++;
-      try {
-        n.loop.execute(n::resumePolling);
-      } catch (RejectedExecutionException closing) {
-        // its loop is closing: the connection is ending, nothing left to read
-      }
+      n.onLoop(n::resumePolling);
+    }
+  }
+
+  /** Runs {@code task} on this channel's loop, unless that loop is closing (the connection is ending); any thread. */
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // nothing left to read
     }
   }
 
@@ -254,20 +259,16 @@ public final class DevFuseChannel implements Transport {
 
   /** Has this channel, or the nearest one before it that listens, read what is queued; any thread. */
   private void readQueued() {
-    try {
-      loop.execute(() -> {
-        if (watch != null) {
-          onReadable(0);
-        } else if (previous != null) {
-          previous.readQueued();
-        }
-      });
-    } catch (RejectedExecutionException closing) {
-      // its loop is closing: the connection is ending
-    }
+    onLoop(() -> {
+      if (watch != null) {
+        onReadable(0);
+      } else if (previous != null) {
+        previous.readQueued();
+      }
+    });
   }
 
-  /** A WRITE or READ of at least {@link #BULK_BYTES}. */
+  /** A request of at least {@link #BULK_BYTES} (a WRITE's data), or a READ asking for as much. */
   private static boolean isBulk(MemorySegment request, long length) {
     return length >= BULK_BYTES
         || request.get(JAVA_INT, InHeader.OPCODE) == FuseKernel.FUSE_READ
@@ -323,8 +324,8 @@ public final class DevFuseChannel implements Transport {
     stop();
     // The next channel may not be listening: make it read, so it sees the end too.
     if (next != null) {
-      next.engaged.set(false);
-      engageNext();
+      next.engaged.set(true);
+      next.onLoop(next::resumePolling);
     }
     if (negErrno != -Errno.ENODEV && negErrno != -Errno.ECONNABORTED) {
       LOG.log(Level.WARNING, "{0}: /dev/fuse read failed: {1}", name, Errno.describe(negErrno));
