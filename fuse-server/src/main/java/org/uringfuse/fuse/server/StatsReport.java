@@ -53,10 +53,10 @@ final class StatsReport {
       SchedStats s = loop.schedStats();
       long cpu = threads.getThreadCpuTime(loop.ownerThread().threadId());
       sb.append(String.format("loop %s: cpu %d ms, poll hits %d, misses %d, yielded to other threads %d"
-          + " (hit rate %.0f%%), polling %d ms, window %d us; %s now, idle spells %d (%d ended by a wait for"
-          + " the CPU)%n", loop.ownerThread().getName(),
+          + " (hit rate %.0f%%), polling %d ms, window %d us, paused %d times for hitting under half its polls;"
+          + " %s now, idle spells %d (%d ended by a wait for the CPU)%n", loop.ownerThread().getName(),
           cpu < 0 ? -1 : cpu / 1_000_000, p.hits(), p.misses(), p.yieldedToOthers(), 100 * p.hitRate(),
-          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000, s.idleNow() ? "SCHED_IDLE" : "SCHED_OTHER",
+          p.pollNanos() / 1_000_000, p.windowNanos() / 1_000, p.unpaidPauses(), s.idleNow() ? "SCHED_IDLE" : "SCHED_OTHER",
           s.idleSpells(), s.waitedForCpu()));
     }
     sb.append("requests in flight: ").append(server.unansweredRequests()).append('\n');

@@ -346,13 +346,13 @@ public final class UringEventLoop extends AbstractEventLoop {
     long now = start;
     do {
       if (hasWork()) {
-        poller.hit(now - start);
+        poller.hit(now, now - start);
         return true;
       }
       if (ring.needsEnter()) {
         // Task work (DEFER_TASKRUN/COOP_TASKRUN): only an enter with GETEVENTS runs it.
         submitPending();
-        poller.hit(now - start);
+        poller.hit(now, now - start);
         return true;
       }
       Thread.yield();
@@ -363,7 +363,7 @@ public final class UringEventLoop extends AbstractEventLoop {
       }
       now = after;
     } while (now - deadline < 0);
-    poller.miss(now - start);
+    poller.miss(now, now - start);
     return false;
   }
 

@@ -63,13 +63,58 @@ class PollingTest {
     p.yieldedToOther(now + 2_000_000, 5_000);
     assertEquals(0, p.window(now + 3_500_000), "second pause: 2 ms");
     assertEquals(20_000, p.window(now + 4_000_001));
-    p.hit(1_000);
+    p.hit(now + 4_500_000, 1_000);
     p.yieldedToOther(now + 5_000_000, 5_000);
     assertEquals(20_000, p.window(now + 6_000_001), "an uncontended poll reset the back-off to 1 ms");
     PollStats s = p.stats();
     assertEquals(1, s.hits());
     assertEquals(3, s.yieldedToOthers());
     assertEquals(16_000, s.pollNanos());
+  }
+
+  @Test
+  void autoPollingThatHitsUnderHalfItsPollsPausesWithAGrowingBackOff() {
+    AdaptivePoller p = new AdaptivePoller(PollOptions.auto(50_000));
+    p.blocked(10_000);
+    long now = 1_000_000_000L;
+    assertEquals(4_000, p.window(now));
+    // a period of 15 hits and 17 misses: under half
+    for (int i = 0; i < AdaptivePoller.PERIOD_POLLS; i++) {
+      if (i % 2 == 0 && i < 30) {
+        p.hit(now, 1_000);
+      } else {
+        p.miss(now, 4_000);
+      }
+    }
+    assertEquals(0, p.window(now + 999_999), "paused for 1 ms");
+    assertEquals(4_000, p.window(now + 1_000_001), "back after 1 ms");
+    assertEquals(1, p.stats().unpaidPauses());
+    now += 2_000_000;
+    for (int i = 0; i < AdaptivePoller.PERIOD_POLLS; i++) {
+      p.miss(now, 4_000);
+    }
+    assertEquals(0, p.window(now + 1_999_999), "second failing period: 2 ms");
+    assertEquals(4_000, p.window(now + 2_000_001));
+    now += 3_000_000;
+    for (int i = 0; i < AdaptivePoller.PERIOD_POLLS; i++) {
+      p.hit(now, 1_000);
+    }
+    assertEquals(4_000, p.window(now), "a period that paid does not pause");
+    for (int i = 0; i < AdaptivePoller.PERIOD_POLLS; i++) {
+      p.miss(now, 4_000);
+    }
+    assertEquals(4_000, p.window(now + 1_000_001), "and it reset the pause to 1 ms");
+    assertEquals(3, p.stats().unpaidPauses());
+  }
+
+  @Test
+  void fixedPollingIsNotJudged() {
+    AdaptivePoller p = new AdaptivePoller(PollOptions.fixed(20_000));
+    for (int i = 0; i < 4 * AdaptivePoller.PERIOD_POLLS; i++) {
+      p.miss(0, 20_000);
+    }
+    assertEquals(20_000, p.window(1), "a fixed window polls whatever it finds");
+    assertEquals(0, p.stats().unpaidPauses());
   }
 
   @Test
