@@ -27,9 +27,10 @@ import org.uringfuse.ring.sys.LibC;
  *
  * <p>The risk, and the guard. SCHED_IDLE weighs 3 against a nice-0 thread's 1024: behind a CPU-bound
  * thread a loop would get 0.3% of its CPU, and every request queued to it would wait. So a guard
- * thread (SCHED_OTHER) looks at each SCHED_IDLE loop every {@link #TICK_NANOS}: a loop that finished
- * no iteration during the tick goes back to SCHED_OTHER at once, so no loop waits for its CPU under
- * SCHED_IDLE for much more than two ticks. If it was runnable when found ('R' in
+ * thread (SCHED_OTHER) looks at each SCHED_IDLE loop every tick: a loop that finished no iteration
+ * during the tick goes back to SCHED_OTHER at once, so no loop waits for its CPU under SCHED_IDLE for
+ * much more than two ticks. A tick is {@link #TICK_NANOS} after a loop changed policy, and doubles
+ * while none does, up to {@link #STEADY_TICK_NANOS}. If it was runnable when found ('R' in
  * /proc/self/task/TID/stat), it was waiting for the CPU: it then stays under SCHED_OTHER for a
  * back-off of 16 ms that doubles, up to 1 s, while that recurs. A loop under SCHED_OTHER that ran
  * more than {@link #BUSY_ITERATIONS_PER_SECOND} over a tick, and is past its back-off, goes to
@@ -51,6 +52,14 @@ public final class SchedIdleGuard {
   private static final System.Logger LOG = System.getLogger(SchedIdleGuard.class.getName());
   /** The guard's period while some loop runs under SCHED_IDLE. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+  /**
+   * The longest tick while some loop runs under SCHED_IDLE: each tick is a timer wake-up of the
+   * guard, 33 us of CPU on this VM (8 ms a second at one tick per 4 ms: 0.3 us per request at 30K
+   * requests a second). Steady loops are looked at every 16 ms, a quarter of the wake-ups; a CPU
+   * hog that starts then stalls a SCHED_IDLE loop for up to two such ticks once, and the loop's
+   * next spells under SCHED_IDLE are looked at every 4 ms again.
+   */
+  static final long STEADY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
   /**
    * The rate of iterations over a tick above which a loop counts as busy. Each tick of the guard is
    * a timer wake-up, 20-90 us of CPU on a VM (5-23 ms a second at one tick per 4 ms), and pays off
@@ -156,6 +165,7 @@ public final class SchedIdleGuard {
   private long tick(long tick) {
     boolean anyIdle = false;
     boolean anyRan = false;
+    boolean changed = false;
     synchronized (this) {
       if (thread != Thread.currentThread()) {
         return -1;
@@ -169,15 +179,20 @@ public final class SchedIdleGuard {
         r.seenAt = now;
         if (r.idle && ran == 0) {
           toNormal(r, now);
+          changed = true;
         } else if (!r.idle && now - r.idleNotBefore >= 0
             && ran * TimeUnit.SECONDS.toNanos(1) / elapsed > BUSY_ITERATIONS_PER_SECOND) {
           toIdle(r, now);
+          changed = true;
         }
         anyIdle |= r.idle;
         anyRan |= ran > 0;
       }
     }
-    return anyIdle ? TICK_NANOS : anyRan ? QUIET_TICK_NANOS : Math.min(LONGEST_TICK_NANOS, Math.max(QUIET_TICK_NANOS, tick * 2));
+    if (anyIdle) {
+      return changed || tick > STEADY_TICK_NANOS ? TICK_NANOS : Math.min(STEADY_TICK_NANOS, tick * 2);
+    }
+    return anyRan ? QUIET_TICK_NANOS : Math.min(LONGEST_TICK_NANOS, Math.max(QUIET_TICK_NANOS, tick * 2));
   }
 
   /** Guard thread, holding the lock. */
