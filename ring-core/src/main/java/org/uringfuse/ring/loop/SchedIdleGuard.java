@@ -50,11 +50,11 @@ import org.uringfuse.ring.sys.LibC;
  */
 public final class SchedIdleGuard {
   private static final System.Logger LOG = System.getLogger(SchedIdleGuard.class.getName());
-  /** The guard's period while some loop runs under SCHED_IDLE. */
+  /** The guard's period while some loop runs under SCHED_IDLE, right after a loop changed policy. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
   /**
    * The longest tick while some loop runs under SCHED_IDLE: each tick is a timer wake-up of the
-   * guard, 33 us of CPU on this VM (8 ms a second at one tick per 4 ms: 0.3 us per request at 30K
+   * guard, 33-80 us of CPU on this VM (8 ms a second at one tick per 4 ms: 0.3 us per request at 30K
    * requests a second). Steady loops are looked at every 16 ms, a quarter of the wake-ups; a CPU
    * hog that starts then stalls a SCHED_IDLE loop for up to two such ticks once, and the loop's
    * next spells under SCHED_IDLE are looked at every 4 ms again.
