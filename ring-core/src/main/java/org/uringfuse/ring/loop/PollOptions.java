@@ -6,9 +6,10 @@ package org.uringfuse.ring.loop;
  * <ul>
  *   <li>{@link Mode#OFF}: never poll; block as soon as there is nothing to do.
  *   <li>{@link Mode#AUTO}: QEMU's adaptive window (grow while polling finds work, shrink when it
- *       does not, up to {@code maxNanos}), and never while another thread wants this CPU: a poll
- *       that sees the CPU taken by another thread stops, and polling stays off for a back-off
- *       period that doubles while the contention lasts (see {@link AdaptivePoller}).
+ *       does not, up to {@code maxNanos}), paused while fewer than half its polls find work, and
+ *       never while another thread wants this CPU: a poll that sees the CPU taken by another thread
+ *       stops, and polling stays off for a back-off period that doubles while the contention lasts
+ *       (see {@link AdaptivePoller}).
  *   <li>{@link Mode#FIXED}: always poll {@code maxNanos}, still stepping aside for other threads.
  * </ul>
  *
