@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.uringfuse.ring.Errno;
 import org.uringfuse.ring.sys.LibC;
@@ -121,6 +122,9 @@ public final class SchedIdleGuard {
   private volatile boolean checkedByLoop;
   /** Whether the guard thread sleeps its longest period, which it does while no loop is under SCHED_IDLE. */
   private volatile boolean sleepingLong;
+  /** Checks made by loops, and by the guard thread in their place (for tests). */
+  private final LongAdder loopChecks = new LongAdder();
+  private volatile long guardChecks;   // written by the guard thread only
 
   private SchedIdleGuard(String unavailableReason) {
     this.unavailableReason = unavailableReason;
@@ -149,6 +153,16 @@ public final class SchedIdleGuard {
       }
     }
     return r;
+  }
+
+  /** Checks made so far by loop threads. */
+  static long loopChecks() {
+    return Holder.INSTANCE.loopChecks.sum();
+  }
+
+  /** Checks made so far by the guard thread, in the loops' place. */
+  static long guardChecks() {
+    return Holder.INSTANCE.guardChecks;
   }
 
   /** Tries entering and leaving SCHED_IDLE on a thread of its own: empty if both work, else why not. */
@@ -180,6 +194,7 @@ public final class SchedIdleGuard {
     long now = System.nanoTime();
     if (claimCheck(now)) {
       checkedByLoop = true;
+      loopChecks.increment();
       if (check(now)) {
         wakeGuard();
       }
@@ -269,6 +284,7 @@ public final class SchedIdleGuard {
     checkedByLoop = false;
     boolean guardChecked = claimCheck(now);
     if (guardChecked) {
+      guardChecks++;
       check(now);
     }
     if (bringBackStalled(now)) {

@@ -35,6 +35,42 @@ class SchedIdleGuardTest {
     }
   }
 
+  /**
+   * While a loop runs, the loops make the checks (a timer wake-up of the guard thread costs more
+   * than a check): the guard thread only watches, and checks in their place when they fall behind,
+   * which a loop running an iteration every few microseconds never does.
+   */
+  @Test
+  void aRunningLoopMakesTheChecksAndTheGuardThreadOnlyWatches() throws Exception {
+    EventLoop loop = EventLoops.start("sched-checks", LoopOptions.defaults().withSched(LoopOptions.Sched.IDLE_WHEN_BUSY));
+    AtomicBoolean busy = new AtomicBoolean(true);
+    try {
+      loop.execute(requeuedWhile(loop, busy));
+      await().atMost(BOUND).until(() -> loop.schedStats().idleNow());
+      long loopChecksBefore = SchedIdleGuard.loopChecks();
+      long guardChecksBefore = SchedIdleGuard.guardChecks();
+      await().atMost(BOUND).until(() -> SchedIdleGuard.loopChecks() >= loopChecksBefore + 100);
+      long byGuard = SchedIdleGuard.guardChecks() - guardChecksBefore;
+      assertTrue(byGuard <= 10, "the guard thread made " + byGuard + " checks while the loop made 100");
+      assertTrue(loop.schedStats().idleNow(), "the running loop stayed under SCHED_IDLE: " + loop.schedStats());
+    } finally {
+      busy.set(false);
+      loop.close();
+    }
+  }
+
+  /** A bottom half that queues itself again (for the next iteration) while {@code busy}: the loop never blocks. */
+  private static Runnable requeuedWhile(EventLoop loop, AtomicBoolean busy) {
+    return new Runnable() {
+      @Override
+      public void run() {
+        if (busy.get()) {
+          loop.bottomHalf(this);
+        }
+      }
+    };
+  }
+
   @Test
   void aBusyLoopRunsUnderSchedIdleUntilItGoesQuietOrWaitsForItsCpu() throws Exception {
     assertEquals("", SchedIdleGuard.unavailableReason(), "root may enter and leave SCHED_IDLE");
@@ -49,16 +85,7 @@ class SchedIdleGuardTest {
         tidOnCpu0.complete(LibC.gettid());
       });
       int tid = tidOnCpu0.get(5, TimeUnit.SECONDS);
-      // A bottom half that queues itself again (for the next iteration): the loop runs one iteration
-      // after another and never blocks.
-      Runnable work = new Runnable() {
-        @Override
-        public void run() {
-          if (busy.get()) {
-            loop.bottomHalf(this);
-          }
-        }
-      };
+      Runnable work = requeuedWhile(loop, busy);
 
       busy.set(true);
       loop.execute(work);
