@@ -53,7 +53,8 @@ final class MountCommand implements Callable<Integer> {
           + "its polls find work and steps aside whenever another thread wants the CPU, US polls a fixed window; "
           + "default auto), sched=auto|normal (auto: as root, the "
           + "event loops run SCHED_IDLE while busy and their CPU is free, so that a client woken by a reply keeps "
-          + "its CPU, and return to normal scheduling within milliseconds when another thread waits for that CPU; "
+          + "its CPU, and return to normal scheduling when another thread waits for that CPU: within 32 ms while "
+          + "another loop runs, within 100 ms when every loop is held up; "
           + "default auto); directories: entry_timeout=SECONDS, "
           + "attr_timeout=SECONDS (default 0: the backing directory may change under us); images: growable, "
           + "cache=none|writeback, mode=OCTAL, uid=N, gid=N").build())

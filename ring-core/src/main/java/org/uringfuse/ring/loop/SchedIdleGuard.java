@@ -45,8 +45,9 @@ import org.uringfuse.ring.sys.LibC;
  * which brings it back. The guard thread is also the watchdog: while some loop is under SCHED_IDLE
  * it wakes every {@link #WATCHDOG_NANOS}, and when the loops stopped checking (all quiet, or all
  * starved by CPU hogs) it checks in their place, at the check period, until they check again. So a
- * stalled loop is found within a check period while another loop runs, and within
- * {@link #WATCHDOG_NANOS} plus a period when none does. Why not a guard thread that checks on a
+ * stalled loop is found within two check periods while another loop runs (the check right after
+ * it stalled may still count its last iteration), and within {@link #WATCHDOG_NANOS} plus two
+ * periods when none does. Why not a guard thread that checks on a
  * timer: each of its wake-ups costs 33-90 us of CPU on a VM (at 12.6K depth-1 reads a second, 65
  * wake-ups a second were 0.5 us per request; with the loops checking, 0.12 us). Why the busy loop
  * changes its own policy: a guard thread unparked for it wakes on the loop's CPU, which a SCHED_IDLE
