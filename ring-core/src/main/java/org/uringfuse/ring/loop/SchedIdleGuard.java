@@ -255,7 +255,7 @@ public final class SchedIdleGuard {
     return stalled;
   }
 
-  /** A loop thread changed its own policy: the next checks come at the short period. */
+  /** A policy changed (a loop put itself under SCHED_IDLE, or the guard brought one back): the next checks come at the short period. */
   private void policyChanged(long now) {
     checkPeriod = TICK_NANOS;
     NEXT_CHECK_AT.setVolatile(this, now + TICK_NANOS);
