@@ -119,12 +119,12 @@ public final class SchedIdleGuard {
   @SuppressWarnings("unused") // through NEXT_CHECK_AT
   private volatile long nextCheckAt;
   private volatile long checkPeriod = QUIET_TICK_NANOS;
-  /** Whether some loop ran a check since the guard thread last looked (so the loops check on time). */
-  private volatile boolean checkedByLoop;
   /** Whether the guard thread sleeps its longest period, which it does while no loop is under SCHED_IDLE. */
   private volatile boolean sleepingLong;
-  /** Checks made by loops, and by the guard thread in their place (for tests). */
+  /** Checks made by loops; the guard thread compares it with what it saw last to know whether the loops check on time. */
   private final LongAdder loopChecks = new LongAdder();
+  private long loopChecksSeen;        // the guard thread's
+  /** Checks made by the guard thread, in the loops' place. */
   private volatile long guardChecks;   // written by the guard thread only
 
   private SchedIdleGuard(String unavailableReason) {
@@ -194,7 +194,6 @@ public final class SchedIdleGuard {
   private void checkIfDue() {
     long now = System.nanoTime();
     if (claimCheck(now)) {
-      checkedByLoop = true;
       loopChecks.increment();
       if (check(now)) {
         wakeGuard();
@@ -281,8 +280,9 @@ public final class SchedIdleGuard {
    */
   private long wake() {
     long now = System.nanoTime();
-    boolean loopsCheck = checkedByLoop;
-    checkedByLoop = false;
+    long checks = loopChecks.sum();
+    boolean loopsCheck = checks != loopChecksSeen;
+    loopChecksSeen = checks;
     boolean guardChecked = claimCheck(now);
     if (guardChecked) {
       guardChecks++;
