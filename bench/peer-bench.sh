@@ -5,7 +5,7 @@
 #
 # usage: sudo PASSTHROUGH_HP=/path/to/passthrough_hp bench/peer-bench.sh [--backing tmpfs|DIR]
 #          [--image] [--secs N] [--rounds N] [--rows a,b] [--targets a,b] [--baseline CHECKOUT]
-#          [--equal-load]
+#          [--equal-load [--equal-load-rounds N]]
 #          (--help for all; --baseline adds baseline-uring/classic targets from another checkout;
 #          --equal-load adds each row at the same offered IOPS for every server: CPU per request at equal load)
 # Directory rows compare native, uringfuse (uring, classic), libfuse 3.19's example/passthrough_hp

@@ -364,8 +364,12 @@ def main():
                          "baseline-uring and baseline-classic targets: before/after a change in one run")
     ap.add_argument("--equal-load", action="store_true",
                     help="after the rows, run each fio row again with every target offered the same load "
-                         f"({EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS, fio --rate_iops): "
+                         f"({EQUAL_LOAD_SHARE * 100:.0f}%% of the slowest server's median IOPS, fio --rate_iops): "
                          "server CPU per request at equal IOPS")
+    ap.add_argument("--equal-load-rounds", type=int, metavar="N",
+                    help="interleaved rounds per row of the equal-load pass (default: --rounds). CPU per "
+                         "request at equal load swings 10-20%% between rounds with the scheduler's placement "
+                         "of the clients, for every server alike: more rounds make its median steadier")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
     args = ap.parse_args()
@@ -401,7 +405,7 @@ def main():
         for t in targets:
             log(f"== warming up {t.name}")
             warm_up(t, args)
-        results = interleaved(args, rows, targets)
+        results = interleaved(args, rows, targets, args.rounds)
         rss = {t.name: rss_mib(t.pid) for t in targets if t.pid}
         report(args, rows, targets, results, rss)
         if args.equal_load:
@@ -418,14 +422,14 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def interleaved(args, rows, targets, caps=None):
-    """Each row in --rounds interleaved rounds over the targets (caps: the total IOPS to offer per
-    row, or none): {(row, target name): [(rate, p99, cpu us/req) per round]}."""
+def interleaved(args, rows, targets, rounds, caps=None):
+    """Each row in interleaved rounds over the targets (caps: the total IOPS to offer per row, or
+    none): {(row, target name): [(rate, p99, cpu us/req) per round]}."""
     results = {}
     for row in rows:
         cap = caps[row] if caps else None
         label = f"{row:<26}" + (f" at {cap:,}/s" if cap else "")
-        for rnd in range(args.rounds):
+        for rnd in range(rounds):
             for t in targets:
                 r = measure(t, row, args, cap)
                 results.setdefault((row, t.name), []).append(r)
@@ -441,9 +445,10 @@ def equal_load(args, rows, targets, results):
     servers = [t for t in targets if t.pid]
     caps = {row: int(EQUAL_LOAD_SHARE * min(statistics.median(r[0] for r in results[(row, t.name)])
                                             for t in servers)) for row in rows}
-    capped = interleaved(args, rows, servers, caps)
+    rounds = args.equal_load_rounds or args.rounds
+    capped = interleaved(args, rows, servers, rounds, caps)
     print(f"== equal load: every server offered {EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS "
-          f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {args.rounds} rounds")
+          f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {rounds} rounds")
     for row in rows:
         label = f"{row}@{caps[row]}"
         cpu = {t.name: statistics.median(r[2] for r in capped[(row, t.name)]) for t in servers}
