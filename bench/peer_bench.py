@@ -45,6 +45,14 @@ def fine_timer_slack():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0)
 
 
+def rounds_count(text):
+    """argparse type of the rounds options: a median needs at least one round."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"needs at least 1 round, got {n}")
+    return n
+
+
 def fio_row(rw, bs, engine, depth, jobs, extra=()):
     return {"fio": [f"--rw={rw}", f"--bs={bs}", f"--ioengine={engine}", f"--iodepth={depth}", *extra],
             "jobs": jobs}
@@ -355,7 +363,7 @@ def main():
     ap.add_argument("--targets", help="comma-separated targets (default: all of the mode)")
     ap.add_argument("--rows", help="comma-separated rows (default: every row that applies): " + ", ".join(ROWS))
     ap.add_argument("--secs", type=int, default=5, help="seconds per fio run")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per row (median reported)")
+    ap.add_argument("--rounds", type=rounds_count, default=3, help="interleaved rounds per row (median reported)")
     ap.add_argument("--size", default="256m", help="data file / image size")
     ap.add_argument("--meta-files", type=int, default=3000, help="files per metadata run")
     ap.add_argument("--uringfuse-opts", default="", help="extra -o options for the uringfuse targets")
@@ -366,7 +374,7 @@ def main():
                     help="after the rows, run each fio row again with every target offered the same load "
                          f"({EQUAL_LOAD_SHARE * 100:.0f}%% of the slowest server's median IOPS, fio --rate_iops): "
                          "server CPU per request at equal IOPS")
-    ap.add_argument("--equal-load-rounds", type=int, metavar="N",
+    ap.add_argument("--equal-load-rounds", type=rounds_count, metavar="N",
                     help="interleaved rounds per row of the equal-load pass (default: --rounds). CPU per "
                          "request at equal load swings 10-20%% between rounds with the scheduler's placement "
                          "of the clients, for every server alike: more rounds make its median steadier")
@@ -445,7 +453,7 @@ def equal_load(args, rows, targets, results):
     servers = [t for t in targets if t.pid]
     caps = {row: int(EQUAL_LOAD_SHARE * min(statistics.median(r[0] for r in results[(row, t.name)])
                                             for t in servers)) for row in rows}
-    rounds = args.equal_load_rounds or args.rounds
+    rounds = args.rounds if args.equal_load_rounds is None else args.equal_load_rounds
     capped = interleaved(args, rows, servers, rounds, caps)
     print(f"== equal load: every server offered {EQUAL_LOAD_SHARE:.0%} of the slowest server's median IOPS "
           f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {rounds} rounds")
