@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 
+import syscall_gaps
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CPUS = os.cpu_count() or 1
 TICK = os.sysconf("SC_CLK_TCK")
@@ -271,11 +273,16 @@ def rate_args(row, total_iops):
     return [f"--rate_iops={max(1, per_job * mix // 100)},{max(1, per_job * (100 - mix) // 100)}"]
 
 
+def fio_cmd(path, row, secs, size, rate=None):
+    spec = ROWS[row]
+    return ["fio", f"--name={row}", f"--filename={path}", f"--size={size}", "--direct=1", *spec["fio"],
+            f"--numjobs={spec['jobs']}", "--group_reporting", "--time_based", f"--runtime={secs}",
+            "--output-format=json", *(rate_args(row, rate) if rate else [])]
+
+
 def fio(path, row, secs, size, rate=None):
     spec = ROWS[row]
-    cmd = ["fio", f"--name={row}", f"--filename={path}", f"--size={size}", "--direct=1", *spec["fio"],
-           f"--numjobs={spec['jobs']}", "--group_reporting", "--time_based", f"--runtime={secs}",
-           "--output-format=json", *(rate_args(row, rate) if rate else [])]
+    cmd = fio_cmd(path, row, secs, size, rate)
     j = json.loads(run(cmd, preexec_fn=fine_timer_slack if rate else None).stdout)["jobs"][0]
     ios = j["read"]["total_ios"] + j["write"]["total_ios"]
     secs_run = max(j["read"]["runtime"], j["write"]["runtime"], j["job_runtime"] / spec["jobs"]) / 1000
@@ -378,6 +385,13 @@ def main():
                     help="interleaved rounds per row of the equal-load pass (default: --rounds). CPU per "
                          "request at equal load swings 10-20%% between rounds with the scheduler's placement "
                          "of the clients, for every server alike: more rounds make its median steadier")
+    ap.add_argument("--user-time", action="store_true",
+                    help="after the rows, each server's user-space time per request, measured between its "
+                         "system calls with perf's raw_syscalls tracepoints (less their floor), at depth 1 and "
+                         "a fixed low rate (--user-time-rate): the cost of the server's own code per request, "
+                         "far steadier than CPU time from /proc (bench/syscall_gaps.py)")
+    ap.add_argument("--user-time-rate", type=int, default=5000, metavar="IOPS",
+                    help="the rate of the --user-time pass (default 5000)")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
     args = ap.parse_args()
@@ -387,6 +401,8 @@ def main():
     if args.rows is None:
         args.rows = ",".join(r for r in DEFAULT_ROWS if not (args.image and r == "metadata"))
     rows = args.rows.split(",")
+    if args.user_time and (why := syscall_gaps.perf_available()):
+        sys.exit(f"peer-bench: --user-time: {why}")
     for r in rows:
         if r not in ROWS or (args.image and r == "metadata"):
             sys.exit(f"peer-bench: row {r} does not apply")
@@ -418,6 +434,8 @@ def main():
         report(args, rows, targets, results, rss)
         if args.equal_load:
             equal_load(args, [r for r in rows if r != "metadata"], targets, results)
+        if args.user_time:
+            user_time(args, targets, work)
     finally:
         for t in targets:
             try:
@@ -469,6 +487,47 @@ def equal_load(args, rows, targets, results):
                 per_round = [x[2] / y[2] for x, y in zip(capped[(row, a)], capped[(row, b)])]
                 ratios.append(f"{a}/{b}={cpu[a] / cpu[b]:.2f}x ({min(per_round):.2f}-{max(per_round):.2f})")
         print(f"{label:<34} cpu ratios (per-round range; below 1 is less CPU): " + "  ".join(ratios))
+
+
+def user_time(args, targets, work):
+    """Each server's user-space time per request at depth 1 and --user-time-rate, in interleaved
+    rounds (bench/syscall_gaps.py): fio runs a second longer on each side of the trace."""
+    servers = [t for t in targets if t.pid]
+    row, rate, secs = "randread-psync-qd1", args.user_time_rate, args.secs
+    data = os.path.join(work, "syscalls.perf")
+    floor = syscall_gaps.tracing_floor(data)
+    runs = {t.name: [] for t in servers}
+    for rnd in range(args.rounds):
+        for t in servers:
+            path = t.path if args.image else os.path.join(t.path, "bench.dat")
+            client = subprocess.Popen(fio_cmd(path, row, secs + 2, args.size, rate), stdout=subprocess.DEVNULL,
+                                      preexec_fn=fine_timer_slack)
+            try:
+                time.sleep(1)
+                r = syscall_gaps.user_time(t.pid, secs, rate * secs, floor, data)
+            finally:
+                client.wait()
+            runs[t.name].append(r)
+            log(f"user time at {rate:,}/s round {rnd + 1} {t.name:<18} {r[0]:>7,.0f} ns/req")
+    print(f"== user-space time per request: {row} at {rate:,}/s, median of {args.rounds} rounds of {secs} s: the "
+          f"time on the CPU from each system call's exit to the thread's next entry, less the tracing floor "
+          f"({floor:,.0f} ns, perf bench syscall basic traced alike); per transition its median, times how "
+          f"often it happens per request, summed over the server's threads")
+    label = f"user-time@{rate}"
+    for t in servers:
+        rs = runs[t.name]
+        top = sorted(rs[-1][2].items(), key=lambda kv: -kv[1][0])[:2]
+        transitions = "  ".join(f"{a}->{b} p50={statistics.median(r[2].get((a, b), (0, 0))[1] for r in rs):,.0f}ns"
+                                for (a, b), _ in top)
+        print(f"{label:<34} {t.name:<18} user={statistics.median(r[0] for r in rs):>7,.0f}ns/req  "
+              f"syscalls={statistics.median(r[1] for r in rs):.2f}/req  {transitions}")
+    ratios = []
+    for a in (t.name for t in servers if t.name.startswith("uringfuse")):
+        for b in (t.name for t in servers if not t.name.startswith("uringfuse")):
+            per_round = [x[0] / y[0] for x, y in zip(runs[a], runs[b])]
+            ratios.append(f"{a}/{b}={statistics.median(r[0] for r in runs[a]) / statistics.median(r[0] for r in runs[b]):.2f}x"
+                          f" ({min(per_round):.2f}-{max(per_round):.2f})")
+    print(f"{label:<34} user-time ratios (per-round range; below 1 is less): " + "  ".join(ratios))
 
 
 def report(args, rows, targets, results, rss):
