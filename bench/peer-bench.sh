@@ -5,7 +5,7 @@
 #
 # usage: sudo PASSTHROUGH_HP=/path/to/passthrough_hp bench/peer-bench.sh [--backing tmpfs|DIR]
 #          [--image] [--secs N] [--rounds N] [--rows a,b] [--targets a,b] [--baseline CHECKOUT]
-#          [--equal-load [--equal-load-rounds N]]
+#          [--equal-load [--equal-load-rounds N]] [--user-time [--user-time-rate IOPS]]
 #          (--help for all; --baseline adds baseline-uring/classic targets from another checkout;
 #          --equal-load adds each row at the same offered IOPS for every server: CPU per request at equal load)
 # Directory rows compare native, uringfuse (uring, classic), libfuse 3.19's example/passthrough_hp
@@ -14,7 +14,7 @@
 # export (aio=io_uring, cache.direct=on).
 # PASSTHROUGH_HP: build it yourself from a libfuse 3.19 source tree, outside this repository
 # (meson setup build -Dexamples=true with liburing-dev installed; ninja -C build).
-# needs: root, fio, python3, libfuse2 (jnr-fuse), qemu-system-common (--image), enable_uring=Y
+# needs: root, fio, python3, libfuse2 (jnr-fuse), qemu-system-common (--image), linux-perf (--user-time), enable_uring=Y
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 case " $* " in *" --image "*) fio_preflight peer-bench ;; *) fio_preflight peer-bench libfuse2 ;; esac
