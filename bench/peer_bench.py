@@ -477,16 +477,23 @@ def equal_load(args, rows, targets, results):
           f"in the row (fio --rate_iops); cpu = server CPU time per request, median of {rounds} rounds")
     for row in rows:
         label = f"{row}@{caps[row]}"
-        cpu = {t.name: statistics.median(r[2] for r in capped[(row, t.name)]) for t in servers}
+        cpu = {t.name: [r[2] for r in capped[(row, t.name)]] for t in servers}
         for t in servers:
             rate = statistics.median(r[0] for r in capped[(row, t.name)])
-            print(f"{label:<34} {t.name:<18} iops={rate:>10,.0f}  cpu={cpu[t.name]:6.1f}us/req")
-        ratios = []
-        for a in (t.name for t in servers if t.name.startswith("uringfuse")):
-            for b in (t.name for t in servers if not t.name.startswith("uringfuse")):
-                per_round = [x[2] / y[2] for x, y in zip(capped[(row, a)], capped[(row, b)])]
-                ratios.append(f"{a}/{b}={cpu[a] / cpu[b]:.2f}x ({min(per_round):.2f}-{max(per_round):.2f})")
-        print(f"{label:<34} cpu ratios (per-round range; below 1 is less CPU): " + "  ".join(ratios))
+            print(f"{label:<34} {t.name:<18} iops={rate:>10,.0f}  cpu={statistics.median(cpu[t.name]):6.1f}us/req")
+        print(f"{label:<34} cpu ratios (per-round range; below 1 is less CPU): " + peer_ratios(cpu))
+
+
+def peer_ratios(per_round):
+    """"a/b=ratio of the medians (per-round range)" of every uringfuse target a against every other
+    target b, from {target name: [value per round]}."""
+    ratios = []
+    for a in (n for n in per_round if n.startswith("uringfuse")):
+        for b in (n for n in per_round if not n.startswith("uringfuse")):
+            rounds = [x / y for x, y in zip(per_round[a], per_round[b])]
+            ratios.append(f"{a}/{b}={statistics.median(per_round[a]) / statistics.median(per_round[b]):.2f}x"
+                          f" ({min(rounds):.2f}-{max(rounds):.2f})")
+    return "  ".join(ratios)
 
 
 def user_time(args, targets, work):
@@ -521,13 +528,8 @@ def user_time(args, targets, work):
                                 for (a, b), _ in top)
         print(f"{label:<34} {t.name:<18} user={statistics.median(r[0] for r in rs):>7,.0f}ns/req  "
               f"syscalls={statistics.median(r[1] for r in rs):.2f}/req  {transitions}")
-    ratios = []
-    for a in (t.name for t in servers if t.name.startswith("uringfuse")):
-        for b in (t.name for t in servers if not t.name.startswith("uringfuse")):
-            per_round = [x[0] / y[0] for x, y in zip(runs[a], runs[b])]
-            ratios.append(f"{a}/{b}={statistics.median(r[0] for r in runs[a]) / statistics.median(r[0] for r in runs[b]):.2f}x"
-                          f" ({min(per_round):.2f}-{max(per_round):.2f})")
-    print(f"{label:<34} user-time ratios (per-round range; below 1 is less): " + "  ".join(ratios))
+    user = {name: [r[0] for r in rs] for name, rs in runs.items()}
+    print(f"{label:<34} user-time ratios (per-round range; below 1 is less): " + peer_ratios(user))
 
 
 def report(args, rows, targets, results, rss):
