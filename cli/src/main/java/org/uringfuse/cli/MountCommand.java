@@ -49,7 +49,7 @@ final class MountCommand implements Callable<Integer> {
           + "allow_other (implies default_permissions), default_permissions, no_default_permissions, dev, suid, "
           + "fsname=NAME, subtype=NAME, max_read=N, max_write=N, auto_unmount|noauto_unmount (default "
           + "auto_unmount: fusermount3 unmounts when the server ends, even by SIGKILL), poll=auto|auto:US|off|US (busy polling of the "
-          + "event loops before they sleep: auto adapts the window up to 50 us, pauses it while fewer than half "
+          + "event loops before they sleep: auto adapts the window up to 20 us, pauses it while fewer than half "
           + "its polls find work and steps aside whenever another thread wants the CPU, US polls a fixed window; "
           + "default auto), sched=auto|normal (auto: as root, the "
           + "event loops run SCHED_IDLE while busy and their CPU is free, so that a client woken by a reply keeps "

@@ -86,7 +86,7 @@ class MountCommandTest {
   @Test
   void pollOptionReachesTheLoops() {
     MountOptionsParser p = new MountOptionsParser(org.uringfuse.fuse.server.MountOptions.defaults());
-    assertEquals(org.uringfuse.ring.loop.PollOptions.auto(50_000), p.mount.poll(), "default");
+    assertEquals(org.uringfuse.ring.loop.PollOptions.auto(20_000), p.mount.poll(), "default");
     p.apply("poll=off");
     assertEquals(org.uringfuse.ring.loop.PollOptions.off(), p.mount.poll());
     p.apply("poll=25");

@@ -20,7 +20,7 @@ class PollingTest {
   void optionsParseAsTheMountOptionSpellsThem() {
     assertEquals(PollOptions.off(), PollOptions.parse("off"));
     assertEquals(PollOptions.off(), PollOptions.parse("0"));
-    assertEquals(PollOptions.auto(50_000), PollOptions.parse("auto"));
+    assertEquals(PollOptions.auto(20_000), PollOptions.parse("auto"));
     assertEquals(PollOptions.auto(120_000), PollOptions.parse("auto:120"));
     assertEquals(PollOptions.fixed(30_000), PollOptions.parse("30"));
     for (String s : new String[] {"off", "auto:50", "30"}) {
