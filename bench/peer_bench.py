@@ -55,6 +55,14 @@ def rounds_count(text):
     return n
 
 
+def positive_rate(text):
+    """argparse type of --user-time-rate: fio needs a rate, and the pass divides by it."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"needs a rate of at least 1 request a second, got {n}")
+    return n
+
+
 def fio_row(rw, bs, engine, depth, jobs, extra=()):
     return {"fio": [f"--rw={rw}", f"--bs={bs}", f"--ioengine={engine}", f"--iodepth={depth}", *extra],
             "jobs": jobs}
@@ -390,7 +398,7 @@ def main():
                          "system calls with perf's raw_syscalls tracepoints (less their floor), at depth 1 and "
                          "a fixed low rate (--user-time-rate): the cost of the server's own code per request, "
                          "far steadier than CPU time from /proc (bench/syscall_gaps.py)")
-    ap.add_argument("--user-time-rate", type=int, default=5000, metavar="IOPS",
+    ap.add_argument("--user-time-rate", type=positive_rate, default=5000, metavar="IOPS",
                     help="the rate of the --user-time pass (default 5000)")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")
