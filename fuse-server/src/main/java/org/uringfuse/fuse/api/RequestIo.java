@@ -29,7 +29,8 @@ public interface RequestIo extends Executor {
   BounceBuffer bounceBuffer(long size);
 
   /**
-   * Whether this is the only request the session is serving and nothing waits on its loop: the one
+   * Whether this is the only request the session is serving, nothing waits on its loop and no
+   * request waits in the kernel to be taken (the classic transport asks with a poll(2)): the one
    * moment a brief blocking call on the loop (a synchronous write to a disk) delays no other
    * request. From the request's loop thread.
    */

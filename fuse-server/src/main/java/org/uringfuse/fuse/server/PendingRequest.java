@@ -126,7 +126,7 @@ abstract class PendingRequest implements Request, RequestIo {
 
   @Override
   public boolean alone() {
-    return session.unanswered() == 1 && !loop.hasPendingEvents();
+    return session.unanswered() == 1 && !loop.hasPendingEvents() && !slot.othersQueued();
   }
 
   @Override

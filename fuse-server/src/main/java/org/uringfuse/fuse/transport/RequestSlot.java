@@ -51,6 +51,16 @@ public abstract class RequestSlot {
     return false;
   }
 
+  /**
+   * Whether requests wait in the kernel that the server has not taken yet, beyond those the session
+   * and the loop already hold. Over FUSE-over-io_uring the kernel hands each request to a waiting
+   * ring entry at once, so what waits is already on the loop; /dev/fuse queues them until read.
+   * Loop thread; may cost a system call.
+   */
+  public boolean othersQueued() {
+    return false;
+  }
+
   /** Frees the slot without replying (FORGET, INTERRUPT, NOTIFY_REPLY). */
   public abstract void release();
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,28 @@ class ClassicChannelsIT {
     }
   }
 
+  /** Like {@link AttrFs}, and records each GETATTR's {@code alone()}; holds the loop in the next one after {@link #blockNext} is set, until the gate opens. */
+  static final class GateFs implements Filesystem {
+    final ConcurrentLinkedQueue<Boolean> alone = new ConcurrentLinkedQueue<>();
+    final CountDownLatch gate = new CountDownLatch(1);
+    volatile boolean blockNext;
+
+    @Override
+    public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
+      alone.add(req.io().alone());
+      if (blockNext) {
+        blockNext = false;
+        try {
+          // holds the only loop: what comes meanwhile queues in the kernel
+          gate.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      reply.ok(new Attr(FuseKernel.FUSE_ROOT_ID, 0, 0, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1, 0, 0, 0, 4096), 0);
+    }
+  }
+
   @Test
   void aDepthOneClientIsServedByTheFirstChannelAlone() throws Exception {
     try (MountFixture m = MountFixture.mount(new AttrFs(), TransportKind.CLASSIC, TWO_LOOPS, true)) {
@@ -110,6 +133,58 @@ class ClassicChannelsIT {
     }
   }
 
+  /**
+   * A request with others queued behind it in the kernel is not alone
+   * ({@link org.uringfuse.fuse.api.RequestIo#alone}), though the server has not read them yet: alone,
+   * an O_DIRECT read of a disk file waits in pread on the loop while the requests behind it wait
+   * too (a depth-8 client on ext4 ran at half its speed). Depth-1 requests stay alone.
+   */
+  @Test
+  void requestsQueuedInTheKernelBehindAnotherAreNotAlone() throws Exception {
+    GateFs fs = new GateFs();
+    int queued = 24;
+    ExecutorService clients = Executors.newFixedThreadPool(queued + 1);
+    try (MountFixture m = MountFixture.mount(fs, TransportKind.CLASSIC, MountOptions.defaults().withThreads(1), true)) {
+      for (int i = 0; i < 100; i++) {
+        Files.size(m.mnt);
+      }
+      assertTrue(fs.alone.stream().allMatch(a -> a), "a depth-1 request was not alone: " + fs.alone);
+      Path waiting = connectionDir(m.mnt).resolve("waiting");   // a stat: before the loop is held
+      fs.alone.clear();
+      fs.blockNext = true;
+      List<Future<Long>> stats = new ArrayList<>();
+      stats.add(clients.submit(() -> Files.size(m.mnt)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> fs.alone.size() == 1);
+      for (int i = 0; i < queued; i++) {
+        stats.add(clients.submit(() -> Files.size(m.mnt)));
+      }
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.parseInt(Files.readString(waiting).trim()) >= queued + 1);
+      } finally {
+        fs.gate.countDown();
+      }
+      for (Future<Long> f : stats) {
+        assertEquals(0L, f.get(10, TimeUnit.SECONDS));
+      }
+      List<Boolean> seen = List.copyOf(fs.alone);
+      assertEquals(queued + 1, seen.size(), "one GETATTR per stat: " + seen);
+      assertTrue(seen.get(0), "the first request, with nothing queued yet, was alone");
+      // every one but the last had others behind it
+      assertTrue(seen.stream().filter(a -> !a).count() >= queued - 1,
+          "requests with others queued behind them counted as alone: " + seen);
+    } finally {
+      fs.gate.countDown();
+      clients.shutdownNow();
+    }
+  }
+
+  /** The mount's directory in fusectl ({@code /sys/fs/fuse/connections/<device minor>}). */
+  private static Path connectionDir(Path mnt) throws java.io.IOException {
+    long dev = (Long) Files.getAttribute(mnt, "unix:dev");
+    long connection = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    return Path.of("/sys/fs/fuse/connections", Long.toString(connection));
+  }
+
   @Test
   void anAbortedConnectionEndsEveryChannelAlsoOneThatWasNotListening() throws Exception {
     try (MountFixture m = MountFixture.mount(new AttrFs(), TransportKind.CLASSIC, TWO_LOOPS, true)) {
@@ -117,9 +192,7 @@ class ClassicChannelsIT {
         Files.size(m.mnt);   // depth 1: the second channel stops listening
       }
       // fusectl's abort sends no request: only a channel that reads sees the end.
-      long dev = (Long) Files.getAttribute(m.mnt, "unix:dev");
-      long connection = (dev & 0xff) | ((dev >> 12) & 0xfff00);
-      Files.writeString(Path.of("/sys/fs/fuse/connections", Long.toString(connection), "abort"), "1");
+      Files.writeString(connectionDir(m.mnt).resolve("abort"), "1");
       await().atMost(Duration.ofSeconds(3)).until(m.server::isTerminated);
     }
   }

@@ -1,6 +1,8 @@
 package org.uringfuse.ring.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,6 +53,9 @@ public final class LibC {
   }
   private static final class GETRUSAGE { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("getrusage");
+  }
+  private static final class POLL { // linked on first use: start-up pays only for what it calls
+    static final MethodHandle H = Native.function("poll");
   }
   private static final class PREAD { // linked on first use: start-up pays only for what it calls
     static final MethodHandle H = Native.function("pread");
@@ -191,6 +196,22 @@ public final class LibC {
 
   public static long write(int fd, MemorySegment buf, long count) {
     return Native.longResult(Native.call(WRITE.H, fd, buf.address(), count));
+  }
+
+  /** {@code sizeof(struct pollfd)}: {@code int fd; short events; short revents;}. */
+  public static final int POLLFD_BYTES = 8;
+  private static final short POLLIN = 0x1;
+
+  /**
+   * Whether {@code fd} is readable now: {@code poll(2)} on it with no timeout ({@code pollfd}: a
+   * {@link #POLLFD_BYTES}-byte scratch struct of the caller's thread). False when poll fails.
+   */
+  public static boolean readableNow(int fd, MemorySegment pollfd) {
+    pollfd.set(JAVA_INT, 0, fd);
+    pollfd.set(JAVA_SHORT, 4, POLLIN);
+    pollfd.set(JAVA_SHORT, 6, (short) 0);
+    int n = Native.intResult(Native.call(POLL.H, pollfd.address(), 1L, 0));
+    return n > 0 && (pollfd.get(JAVA_SHORT, 6) & POLLIN) != 0;
   }
 
   public static long pread(int fd, MemorySegment buf, long count, long offset) {
