@@ -47,20 +47,18 @@ def fine_timer_slack():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0)
 
 
-def rounds_count(text):
-    """argparse type of the rounds options: a median needs at least one round."""
-    n = int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"needs at least 1 round, got {n}")
-    return n
+def at_least_one(what):
+    """argparse type of a count that must be 1 or more ({what}: its unit, for the error): a median
+    needs a round, and the user-time pass needs a rate to run fio at and divide by."""
+    def parse(text):
+        n = int(text)
+        if n < 1:
+            raise argparse.ArgumentTypeError(f"needs at least 1 {what}, got {n}")
+        return n
+    return parse
 
 
-def positive_rate(text):
-    """argparse type of --user-time-rate: fio needs a rate, and the pass divides by it."""
-    n = int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"needs a rate of at least 1 request a second, got {n}")
-    return n
+rounds_count = at_least_one("round")
 
 
 def fio_row(rw, bs, engine, depth, jobs, extra=()):
@@ -398,7 +396,7 @@ def main():
                          "system calls with perf's raw_syscalls tracepoints (less their floor), at depth 1 and "
                          "a fixed low rate (--user-time-rate): the cost of the server's own code per request, "
                          "far steadier than CPU time from /proc (bench/syscall_gaps.py)")
-    ap.add_argument("--user-time-rate", type=positive_rate, default=5000, metavar="IOPS",
+    ap.add_argument("--user-time-rate", type=at_least_one("request a second"), default=5000, metavar="IOPS",
                     help="the rate of the --user-time pass (default 5000)")
     ap.add_argument("--soak", type=float, metavar="MINUTES",
                     help="instead of the rows: a memory soak of every server target (RSS and fds over time)")

@@ -35,9 +35,10 @@ import org.uringfuse.ring.sys.LibC;
  * starts on the page too. O_DIRECT reads and writes of the backing file use the buffer as it is.
  *
  * <p>Reading: the non-blocking fd is watched with a level-triggered POLL_ADD on the loop's ring and
- * read until EAGAIN (QEMU's model), unless reading on has stopped paying ({@link #readOn}). All loops' clones share the connection's one input queue, so the
- * polls are {@code EPOLLEXCLUSIVE}: a request wakes one loop, not all of them (with every loop woken
- * for every request, the classic transport ran at a third of libfuse's speed at depth 1).
+ * read until EAGAIN (QEMU's model), unless reading on has stopped paying ({@link #readOn}). All
+ * loops' clones share the connection's one input queue, so the polls are {@code EPOLLEXCLUSIVE}: a
+ * request wakes one loop, not all of them (with every loop woken for every request, the classic
+ * transport ran at a third of libfuse's speed at depth 1).
  * (An IORING_OP_READ kept in flight per buffer on a blocking fd was tried: /dev/fuse has no
  * FMODE_NOWAIT, so every such read parks an io-wq worker, and under fio at depth 1 it stalled.)
  * When every buffer is busy the channel stops watching until one is answered.

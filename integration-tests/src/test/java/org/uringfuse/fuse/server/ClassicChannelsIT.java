@@ -41,13 +41,16 @@ class ClassicChannelsIT {
 
   /** Its root is a regular file whose attributes are never cached: every stat is a GETATTR. */
   static final class AttrFs implements Filesystem {
+    /** The root's attributes: a regular file, answered with no validity (never cached). */
+    static final Attr ROOT = new Attr(FuseKernel.FUSE_ROOT_ID, 0, 0, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1, 0, 0, 0, 4096);
+
     /** While true, GETATTRs are held here unanswered until {@link #answerHeld()}. */
     volatile boolean hold;
     final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
 
     @Override
     public void getattr(Request req, NodeId node, Optional<FileHandle> fh, ReplyAttr reply) {
-      Attr attr = new Attr(FuseKernel.FUSE_ROOT_ID, 0, 0, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1, 0, 0, 0, 4096);
+      Attr attr = ROOT;
       if (hold) {
         held.add(() -> req.io().execute(() -> reply.ok(attr, 0)));
       } else {
@@ -63,7 +66,10 @@ class ClassicChannelsIT {
     }
   }
 
-  /** Like {@link AttrFs}, and records each GETATTR's {@code alone()}; holds the loop in the next one after {@link #blockNext} is set, until the gate opens. */
+  /**
+   * Like {@link AttrFs}, and records each GETATTR's {@code alone()}; holds the loop in the next one
+   * after {@link #blockNext} is set, until the gate opens.
+   */
   static final class GateFs implements Filesystem {
     final ConcurrentLinkedQueue<Boolean> alone = new ConcurrentLinkedQueue<>();
     final CountDownLatch gate = new CountDownLatch(1);
@@ -81,7 +87,7 @@ class ClassicChannelsIT {
           Thread.currentThread().interrupt();
         }
       }
-      reply.ok(new Attr(FuseKernel.FUSE_ROOT_ID, 0, 0, 0, 0, 0, 0, 0, 0, Attr.S_IFREG | 0644, 1, 0, 0, 0, 4096), 0);
+      reply.ok(AttrFs.ROOT, 0);
     }
   }
 

@@ -29,9 +29,9 @@ public record PollOptions(Mode mode, long maxNanos, int grow, int shrink) {
    * the best choice only while the spin is no longer than the block). With a 50 us ceiling the
    * classic transport's loops, serving a depth-1 client at 20,000 requests a second (a request
    * every 50 us), hit most of their polls after 30 us of spinning: 48 us of server CPU per request
-   * against 18 us with polling off, and against 20 to 23 us with this ceiling, which kept the saturated
-   * rows' IOPS (depth 1, 2 and 8 clients, depth 8 and 16) within 2%. The io_uring transport's loops
-   * rarely poll (see {@link AdaptivePoller}) and measured the same either way.
+   * against 18 us with polling off, and against 20 to 23 us with this ceiling, which kept the
+   * saturated rows' IOPS (depth 1, 2 and 8 clients, depth 8 and 16) within 2%. The io_uring
+   * transport's loops rarely poll (see {@link AdaptivePoller}) and measured the same either way.
    */
   public static final long DEFAULT_MAX_NANOS = 20_000;
 
